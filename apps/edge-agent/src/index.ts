@@ -1,0 +1,2 @@
+/** Package version of the edge-agent app, read from its package.json at build time. */
+export const VERSION = "0.1.0";
