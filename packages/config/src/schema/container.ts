@@ -4,7 +4,7 @@
  * (https://github.com/compose-spec/compose-spec/blob/main/spec.md) in camelCase.
  */
 import { z } from "zod";
-import { Cpus, Duration, EnvName, Memory, Name, Port, SecretRef, Waiver } from "./primitives.js";
+import { Cpus, Duration, EnvKey, Memory, Name, Port, SecretRef, Waiver } from "./primitives.js";
 
 /** CPU/memory/pids amounts for `limits` (hard caps) or `reservations` (guaranteed share). */
 export const ResourceAmounts = z.strictObject({
@@ -109,7 +109,7 @@ export const PlacementFields = {
   volumes: z.array(VolumeMount).optional(),
   ports: z.array(PortMapping).optional(),
   dependsOn: DependsOn.optional(),
-  env: z.record(EnvName, EnvValue).optional().describe("Environment variables; secrets only as { secretRef: ... }."),
+  env: z.record(EnvKey, EnvValue).optional().describe("Environment variables; secrets only as { secretRef: ... }."),
   secrets: z.array(Name).optional().describe("Top-level secrets mounted as files under /run/secrets/<name>."),
   resources: Resources.optional(),
   healthcheck: Healthcheck.optional(),

@@ -77,6 +77,10 @@ export const LogLevel = z.enum(["trace", "debug", "info", "warn", "error", "fata
 /** Names an environment variable: the POSIX portable set, so it works in every shell and in Compose `${VAR}`. */
 export const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
 
+/** A key of a container's environment: like {@link EnvName} but also allowing `.` and `-`, which
+ * Elasticsearch/OpenSearch images read as settings (`discovery.type`). */
+export const EnvKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, "expected an environment variable name ([A-Za-z_][A-Za-z0-9_.-]*)");
+
 /**
  * A reference to a secret, never the secret itself: `{ secretRef: { env: NAME } }` (read from the deploying
  * environment), `{ secretRef: { file: path } }` (a file on the deploying host, relative to the config file) or
