@@ -1,0 +1,116 @@
+import { checkInt, checkRange } from "./errors.js";
+
+/** Options of {@link RarityCalibrator}; every field has a default. */
+export interface RarityOptions {
+  /** Smallest surprise tracked; smaller ones only count towards the total. Default 1. */
+  zMin?: number;
+  /** Ratio between consecutive bin edges (> 1). Default 1.15. */
+  growth?: number;
+  /** Number of log-spaced bins (the state size). Default 48. */
+  bins?: number;
+  /** Effective memory in samples (exponential forgetting, `decay = 1 - 1/horizon`). Default 3000. */
+  horizon?: number;
+  /** Weight (pseudo-samples) of the Gaussian prior tail blended into the empirical tail. Default 30. */
+  priorWeight?: number;
+}
+
+/** Defaults of {@link RarityOptions}. */
+export const DEFAULT_RARITY_OPTIONS: Required<RarityOptions> = {
+  zMin: 1,
+  growth: 1.15,
+  bins: 48,
+  horizon: 3000,
+  priorWeight: 30,
+};
+
+/** Two-sided standard normal tail `P(|N(0,1)| >= z)` (Abramowitz & Stegun 7.1.26 erfc approximation). */
+export function gaussianTwoSidedTail(z: number): number {
+  if (!(z > 0)) return 1;
+  const x = z / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return Math.max(poly * Math.exp(-x * x), Number.MIN_VALUE);
+}
+
+/**
+ * Turns a stream of surprises (`z`, sigma units) into *tail probabilities under the series' own recent
+ * history*: `p = (W(z' >= z) + w₀·Q(z)) / (W + w₀)` where `W(·)` are exponentially-forgotten counts of
+ * past surprises kept in a fixed log-spaced histogram and `Q` is the Gaussian two-sided tail acting as a
+ * prior of weight `w₀`. A spike that this series produces every hundred samples is therefore not rare,
+ * while a first-ever excursion keeps a tiny `p`. This is the empirical-distribution counterpart of
+ * Numenta's *anomaly likelihood* (Ahmad, Lavin, Purdy & Agha 2017, "Unsupervised real-time anomaly
+ * detection for streaming data", Neurocomputing 262, §3.3) and of conformal p-values (Vovk, Gammerman &
+ * Shafer 2005, "Algorithmic Learning in a Random World", ch. 2).
+ *
+ * `p` is computed *before* the current sample is added (causal). Forgetting uses a growing weight with
+ * periodic renormalisation, so an update is O(1) and a query O(bins). State: `bins + 3` numbers.
+ *
+ * @throws {DetectorParamError} for options out of range.
+ */
+export class RarityCalibrator {
+  private readonly o: Required<RarityOptions>;
+  private readonly counts: Float64Array;
+  private readonly logGrowth: number;
+  private readonly decay: number;
+  private weight = 1;
+  private total = 0;
+
+  constructor(options: RarityOptions = {}) {
+    this.o = { ...DEFAULT_RARITY_OPTIONS, ...options };
+    checkRange("RarityCalibrator", "zMin", this.o.zMin, 1e-6, 1e6);
+    checkRange("RarityCalibrator", "growth", this.o.growth, 1.0001, 100);
+    checkInt("RarityCalibrator", "bins", this.o.bins, 1, 10_000);
+    checkRange("RarityCalibrator", "horizon", this.o.horizon, 1, 1e12);
+    checkRange("RarityCalibrator", "priorWeight", this.o.priorWeight, 1e-9, 1e12);
+    this.counts = new Float64Array(this.o.bins);
+    this.logGrowth = Math.log(this.o.growth);
+    this.decay = 1 - 1 / this.o.horizon;
+  }
+
+  /** Fractional bin position of `z` (negative below `zMin`). */
+  private position(z: number): number {
+    return Math.log(z / this.o.zMin) / this.logGrowth;
+  }
+
+  /** Tail probability of a surprise of `z` given the history so far (does not update). In (0, 1]. */
+  tail(z: number): number {
+    const prior = this.o.priorWeight;
+    const q = gaussianTwoSidedTail(z);
+    return Math.min(1, (this.totalAbove(z) + prior * q) / (this.total + prior));
+  }
+
+  private totalAbove(z: number): number {
+    if (this.total <= 0) return 0;
+    if (!(z >= this.o.zMin)) return this.total;
+    const pos = this.position(z);
+    const b = Math.floor(pos);
+    if (b >= this.o.bins) return 0;
+    let sum = 0;
+    for (let i = this.o.bins - 1; i > b; i--) sum += this.counts[i] ?? 0;
+    // linear interpolation inside the bin keeps p continuous and monotone in z
+    sum += (this.counts[b] ?? 0) * (1 - (pos - b));
+    return sum / this.weight;
+  }
+
+  /** Adds surprise `z` to the history. Non-finite values are ignored. */
+  add(z: number): void {
+    if (Number.isNaN(z)) return;
+    this.weight /= this.decay;
+    if (this.weight > 1e100) this.renormalise();
+    this.total = this.total * this.decay + 1;
+    if (z >= this.o.zMin) {
+      const b = Math.min(this.o.bins - 1, Math.floor(this.position(z)));
+      this.counts[b] = (this.counts[b] ?? 0) + this.weight;
+    }
+  }
+
+  private renormalise(): void {
+    for (let i = 0; i < this.counts.length; i++) this.counts[i] = (this.counts[i] ?? 0) / this.weight;
+    this.weight = 1;
+  }
+
+  /** Number of numeric state slots (constant for a given `bins`). */
+  stateSize(): number {
+    return this.counts.length + 3;
+  }
+}
