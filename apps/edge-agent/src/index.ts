@@ -1,2 +1,22 @@
-/** Package version of the edge-agent app, read from its package.json at build time. */
+/**
+ * edge-agent: ships Suricata EVE events to OpenSearch exactly once per event, on a Raspberry Pi budget.
+ * This entry point exposes the pure core (parsing, ids, index names, bulk bodies, batching, backoff, checkpoints)
+ * and the file tailer, for the CLI and for tests.
+ * @module
+ */
+
+/** Package version of the edge-agent app. */
 export const VERSION = "0.1.0";
+
+export * from "./eve/timestamp.js";
+export * from "./eve/event-types.js";
+export * from "./eve/lines.js";
+export * from "./eve/parse.js";
+export * from "./ship/ids.js";
+export * from "./ship/index-name.js";
+export * from "./ship/bulk.js";
+export * from "./ship/batcher.js";
+export * from "./ship/backoff.js";
+export * from "./input/checkpoint.js";
+export * from "./input/checkpoint-store.js";
+export * from "./input/tailer.js";
