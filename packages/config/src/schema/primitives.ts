@@ -4,6 +4,7 @@
  * config reads like the file; {@link parseMemoryBytes} and {@link parseDurationSeconds} convert them.
  */
 import { z } from "zod";
+import { RULE_IDS } from "../security/rules.js";
 
 /** Pattern for memory sizes: a number with an optional binary/decimal unit, as Compose accepts (`512m`, `2G`, `1.5GiB`). */
 export const MEMORY_PATTERN = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i;
@@ -106,7 +107,8 @@ export function isSecretRef(v: unknown): v is SecretRef {
 
 /** A waiver of a security rule for one service or app: the rule id and why it is acceptable here. */
 export const Waiver = z.strictObject({
-  rule: z.string().regex(/^[a-z][a-z0-9-]*$/, "expected a rule id such as host-network or cap-dangerous"),
+  rule: z.enum(RULE_IDS, { error: (i) => `unknown security rule ${JSON.stringify(i.input)}: expected one of ${RULE_IDS.join(", ")}` })
+    .describe("Id of a rule in the security catalogue (see SECURITY_RULES)."),
   reason: z.string().min(10, "say why (at least 10 characters): a waiver without a reason is not reviewable"),
 });
 /** @see {@link Waiver} */
