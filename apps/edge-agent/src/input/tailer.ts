@@ -68,6 +68,8 @@ export type TailEvent =
       readonly complete: boolean;
     }
   | { readonly type: "truncated"; readonly file: TailedFile; readonly previousOffset: number }
+  /** A file to read (checkpointed rotated file, or the live path with `follow: false`) did not exist. */
+  | { readonly type: "missing"; readonly path: string; readonly offset: number }
   | { readonly type: "close"; readonly file: TailedFile; readonly offset: number; readonly reason: TailCloseReason };
 
 /** Why a file was opened. */
@@ -213,12 +215,16 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
         await sleepOrWake(pollMs, signal, wakers);
         fh = await openOrUndefined(step.path);
       }
-      if (!fh) continue;
+      if (!fh) {
+        if (!step.live || !follow) yield { type: "missing", path: step.path, offset: step.offset };
+        continue;
+      }
       let file = await identify(fh, step.path);
       let pos = step.offset;
       let reason: TailOpenReason = step.offset > 0 ? "resume" : "start";
       let readSize = chunk;
       let rotatedSince: number | undefined;
+      let idle = false;
       for (;;) {
         yield { type: "open", file, offset: pos, reason };
         let closeReason: TailCloseReason = "eof";
@@ -226,6 +232,17 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
           if (signal?.aborted) {
             closeReason = "aborted";
             break;
+          }
+          if (idle) {
+            // Idle on the live path: before reading on, check for copytruncate (shrunk, or head rewritten).
+            idle = false;
+            if (await wasTruncated(fh, file, pos)) {
+              yield { type: "truncated", file, previousOffset: pos };
+              pos = 0;
+              file = await identify(fh, step.path);
+              readSize = chunk;
+              continue;
+            }
           }
           const buf = Buffer.allocUnsafe(readSize);
           const { bytesRead: n } = await fh.read(buf, 0, readSize, pos);
@@ -264,15 +281,7 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
             }
             break;
           }
-          const size = Number((await fh.stat()).size);
-          const head = file.fingerprintBytes > 0 ? fingerprintHead((await readHead(fh)).subarray(0, file.fingerprintBytes)) : undefined;
-          if (size < pos || (head !== undefined && head.fingerprint !== file.fingerprint)) {
-            yield { type: "truncated", file, previousOffset: pos };
-            pos = 0;
-            file = await identify(fh, step.path);
-            readSize = chunk;
-            continue;
-          }
+          idle = true;
           await sleepOrWake(pollMs, signal, wakers);
         }
         yield { type: "close", file, offset: pos, reason: closeReason };
@@ -303,4 +312,12 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
 async function isReplaced(path: string, file: TailedFile): Promise<boolean> {
   const st = await statOrUndefined(path);
   return st === undefined || st.dev !== file.dev || st.ino !== file.ino;
+}
+
+/** Whether the open file shrank below `pos` or its head no longer matches `file`'s fingerprint. */
+async function wasTruncated(fh: FileHandle, file: TailedFile, pos: number): Promise<boolean> {
+  if (Number((await fh.stat()).size) < pos) return true;
+  if (file.fingerprintBytes === 0) return false;
+  const head = await readHead(fh);
+  return fingerprintHead(head.subarray(0, file.fingerprintBytes)).fingerprint !== file.fingerprint || head.length < file.fingerprintBytes;
 }
