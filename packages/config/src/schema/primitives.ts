@@ -6,8 +6,12 @@
 import { z } from "zod";
 import { RULE_IDS } from "../security/rules.js";
 
-/** Pattern for memory sizes: a number with an optional binary/decimal unit, as Compose accepts (`512m`, `2G`, `1.5GiB`). */
-export const MEMORY_PATTERN = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i;
+/**
+ * Pattern for memory sizes: a number with an optional binary/decimal unit, as Compose accepts (`512m`, `2G`,
+ * `1.5GiB`). Case-insensitive through character classes rather than the `i` flag, so the generated JSON Schema
+ * `pattern` (which has no flags) accepts exactly the same strings.
+ */
+export const MEMORY_PATTERN = /^(\d+(?:\.\d+)?)\s*([bB]|[kmgtKMGT](?:[iI]?[bB])?)?$/;
 /** Pattern for durations in Compose/Go notation: `30s`, `1m30s`, `500ms`, `1h`, `2d`. */
 export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|us|s|m|h|d))+$/;
 

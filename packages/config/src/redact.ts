@@ -1,0 +1,42 @@
+/**
+ * Redaction for printouts (`soc-config print`, logs): secrets are references in the config, but their
+ * location is still shown so people can check it; literal env values whose name says "secret" are hidden.
+ */
+import { isSecretRef } from "./schema/primitives.js";
+
+/** Env names that hold secrets (matched case-insensitively as a substring). */
+export const SECRET_NAME_PATTERN = /PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
+/** Env names that hold a path to a secret (not the secret itself): `*_FILE`, `*_PATH`, `*_DIR`. */
+export const SECRET_PATH_SUFFIX = /_(FILE|PATH|DIR)$/i;
+
+/** True when an environment variable name looks like it holds a secret value. */
+export function isSecretEnvName(name: string): boolean {
+  return SECRET_NAME_PATTERN.test(name) && !SECRET_PATH_SUFFIX.test(name);
+}
+
+/** Text shown instead of a secret reference: `<secret: env NAME>`, `<secret: file path>`, `<secret: name x>`. */
+export function describeSecretRef(ref: { secretRef: Record<string, unknown> }): string {
+  const [kind, where] = Object.entries(ref.secretRef)[0] ?? ["?", "?"];
+  return `<secret: ${kind} ${String(where)}>`;
+}
+
+/**
+ * A deep copy of `value` fit for printing: every SecretRef becomes `"<secret: env NAME>"` /
+ * `"<secret: file path>"` / `"<secret: name x>"`, and in every `env` mapping a literal value whose key
+ * looks secret ({@link isSecretEnvName}) becomes `"<redacted>"`. The input is not modified.
+ */
+export function redact(value: unknown): unknown {
+  return walk(value, false);
+}
+
+function walk(v: unknown, inEnv: boolean): unknown {
+  if (isSecretRef(v)) return describeSecretRef(v as { secretRef: Record<string, unknown> });
+  if (Array.isArray(v)) return v.map((x) => walk(x, false));
+  if (v === null || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (inEnv && !isSecretRef(x) && x !== null && typeof x !== "object" && isSecretEnvName(k)) out[k] = "<redacted>";
+    else out[k] = walk(x, k === "env");
+  }
+  return out;
+}
