@@ -24,6 +24,7 @@ export class InvalidIndexNameError extends Error {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are forbidden in index names on purpose
 const FORBIDDEN = /[\\/*?"<>|,# :+A-Z\x00-\x1f]/;
 const DAY_MS = 86_400_000;
 
