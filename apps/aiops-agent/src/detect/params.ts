@@ -61,6 +61,7 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = Object.freeze({
     warmupPeriods: 2,
     zHalf: 4,
     bucketFloor: 0.25,
+    phaseTolerance: 0,
   }),
   cusum: Object.freeze({
     alpha: 0.01,

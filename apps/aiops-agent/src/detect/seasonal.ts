@@ -27,6 +27,8 @@ export interface SeasonalOptions {
   /** Surprise (scale units) that maps to score 0.5. Default 4. */
   zHalf?: number;
   /** Smallest scale as a fraction of the overall residual scale. Default 0.25. */
+  /** Neighbouring buckets on each side also accepted as the sample's phase (the surprise is the minimum). Default 0. */
+  phaseTolerance?: number;
   bucketFloor?: number;
 }
 
@@ -42,6 +44,7 @@ export const DEFAULT_SEASONAL_OPTIONS: Required<SeasonalOptions> = {
   warmupPeriods: 2,
   zHalf: 4,
   bucketFloor: 0.25,
+  phaseTolerance: 0,
 };
 
 /**
@@ -116,6 +119,12 @@ export class SeasonalDetector {
     return this.level + (this.season[this.bucketOf(t)] ?? 0);
   }
 
+  private neighbourZ(x: number, nb: number, globalSigma: number): number {
+    if ((this.visits[nb] ?? 0) === 0) return Infinity;
+    const sigma = Math.max((this.scale[nb] ?? 0) * MEAN_ABS_DEV_TO_SIGMA, this.o.bucketFloor * globalSigma, 1e-12);
+    return Math.abs(x - this.level - (this.season[nb] ?? 0)) / sigma;
+  }
+
   /** Scores `x` observed at `t` ms against the forecast, then updates the model. Returns a score in [0, 1]. */
   update(t: number, x: number): number {
     if (!Number.isFinite(x) || !Number.isFinite(t)) {
@@ -136,6 +145,11 @@ export class SeasonalDetector {
     const sigma = Math.max(bucketSigma, this.o.bucketFloor * globalSigma, 1e-12);
     const r = x - this.level - s;
     this.z = seen > 0 && this.readyAt(t) ? Math.abs(r) / sigma : 0;
+    // phase tolerance: the sample may belong to a neighbouring slice (jittery or drifting schedules)
+    for (let d = 1; d <= this.o.phaseTolerance && this.z > 0; d++) {
+      this.z = Math.min(this.z, this.neighbourZ(x, (b + d) % this.o.buckets, globalSigma));
+      this.z = Math.min(this.z, this.neighbourZ(x, (b - d + this.o.buckets) % this.o.buckets, globalSigma));
+    }
 
     // Huber-clipped Holt-Winters updates (first visit of a bucket initialises it without clipping).
     const lim = this.o.clip * sigma;
