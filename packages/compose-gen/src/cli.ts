@@ -1,1 +1,71 @@
 #!/usr/bin/env node
+/**
+ * `compose-gen` CLI. The only place that reads process.env / argv and touches the terminal; everything below
+ * gets its inputs as parameters.
+ *
+ *   compose-gen compose <config> [-o <dir>]   write <dir>/compose/{docker-compose.yml,soc-config.yaml,.env.example}
+ *
+ * Exit codes: 0 ok, 1 invalid config or a config compose-gen cannot turn into a stack, 2 unexpected error.
+ */
+import path from "node:path";
+import { ConfigError, loadConfig } from "@soc/config";
+import { Command } from "commander";
+import { COMPOSE_FILE } from "./emit/compose.js";
+import { generateCompose } from "./generate.js";
+import { ModelError } from "./model/normalize.js";
+import { writeFiles } from "./write.js";
+
+/** Shortest readable form of a path: relative to the working directory unless that climbs out of it. */
+const rel = (p: string): string => {
+  const r = path.relative(process.cwd(), p) || ".";
+  return r.startsWith("..") ? path.resolve(p) : r;
+};
+
+async function composeCommand(configFile: string, opts: { out?: string }): Promise<void> {
+  const loaded = await loadConfig(configFile, { env: process.env });
+  const outDir = opts.out ?? path.join("out", path.basename(configFile).replace(/\.(ya?ml|json)$/i, ""));
+  const { model, files } = generateCompose(loaded.config, { baseDir: loaded.baseDir, outDir, configFile });
+  const written = await writeFiles(outDir, files);
+  const profiles = model.profiles.map((p) => p.name);
+  for (const w of written) {
+    let what = "";
+    if (w.file === COMPOSE_FILE) what = ` (${model.containers.length} services, profiles: ${profiles.length ? profiles.join(", ") : "none"})`;
+    else if (w.file.endsWith(".env.example")) what = ` (${model.envVars.length} variable${model.envVars.length === 1 ? "" : "s"})`;
+    console.log(`${w.status === "unchanged" ? "unchanged" : "wrote"} ${rel(w.absolute)}${what}`);
+  }
+  for (const w of model.warnings) console.error(`warning: ${w.message}`);
+  const compose = rel(path.join(outDir, COMPOSE_FILE));
+  const envFile = rel(path.join(outDir, path.dirname(COMPOSE_FILE), ".env"));
+  console.log("\nnext steps:");
+  if (model.envVars.some((v) => v.uses.some((u) => u.required))) console.log(`  cp ${envFile}.example ${envFile}   # then fill in the required variables`);
+  for (const s of model.secrets) if ("file" in s.source) console.log(`  # create the secret file ${rel(s.source.file)} (secret "${s.name}")`);
+  console.log(`  docker compose -f ${compose} up -d`);
+  for (const p of profiles) console.log(`  docker compose -f ${compose} --profile ${p} up -d`);
+}
+
+const program = new Command()
+  .name("compose-gen")
+  .description("Generate deployment files (Docker Compose today) from one @soc/config file.")
+  .showHelpAfterError();
+
+program
+  .command("compose")
+  .description("write <dir>/compose/docker-compose.yml, soc-config.yaml and .env.example from a config")
+  .argument("<config>", "config file (YAML or JSON)")
+  .option("-o, --out <dir>", "output folder (default: out/<config file name>)")
+  .action(composeCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.format());
+    process.exitCode = 1;
+  } else if (err instanceof ModelError) {
+    console.error(`error: ${err.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 2;
+  }
+}
