@@ -4,6 +4,7 @@
  * empty files.
  */
 import { readFile, stat } from "node:fs/promises";
+import { formatBytes } from "../schema/primitives.js";
 import { ConfigError } from "./errors.js";
 
 /** Default size cap of a config file: 1 MiB (real stacks are a few KiB). */
@@ -31,7 +32,7 @@ export async function readConfigText(file: string, maxBytes: number = DEFAULT_MA
     const code = (err as NodeJS.ErrnoException).code;
     return fail(file, code === "ENOENT" ? "file_not_found" : "file_unreadable", code === "ENOENT" ? "no such file" : `cannot read: ${(err as Error).message}`);
   }
-  if (size > maxBytes) fail(file, "file_too_large", `file is ${size} bytes, more than the ${maxBytes}-byte limit for a config file`);
+  if (size > maxBytes) fail(file, "file_too_large", `file is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit for a config file (not read)`);
   let buf: Buffer;
   try {
     buf = await readFile(file);
@@ -39,7 +40,7 @@ export async function readConfigText(file: string, maxBytes: number = DEFAULT_MA
     return fail(file, "file_unreadable", `cannot read: ${(err as Error).message}`);
   }
   // The file may have grown between stat and read.
-  if (buf.length > maxBytes) fail(file, "file_too_large", `file is over the ${maxBytes}-byte limit for a config file`);
+  if (buf.length > maxBytes) fail(file, "file_too_large", `file is over the ${formatBytes(maxBytes)} limit for a config file`);
   return decodeConfigBytes(buf, file);
 }
 

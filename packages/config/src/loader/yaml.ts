@@ -61,12 +61,19 @@ export function parseYamlSource(text: string, file: string): ParsedSource {
     throw new ConfigError([{ file, path: "", code: "empty_file", message: "no content: expected a mapping with at least `version: 1` and `project.name`" }]);
   }
   const issues: ConfigIssue[] = [];
+  const tagIssue = (offset: number, tag: string) =>
+    issueAt(offset, "forbidden_tag", `tag ${tag.replace(/^tag:yaml\.org,2002:/, "!!")} is not allowed: only plain YAML 1.2 values (strings, numbers, booleans, null, mappings, sequences)`);
   for (const e of [...doc.errors, ...doc.warnings]) {
-    issues.push(issueAt(e.pos[0], `yaml_${e.code.toLowerCase()}`, YAML_MESSAGES[e.code] ?? e.message.split("\n")[0] ?? e.message));
+    const unresolved = e.code === "TAG_RESOLVE_FAILED" ? /Unresolved tag: (\S+)/.exec(e.message)?.[1] : undefined;
+    if (unresolved !== undefined) issues.push(tagIssue(e.pos[0], unresolved));
+    else issues.push(issueAt(e.pos[0], `yaml_${e.code.toLowerCase()}`, YAML_MESSAGES[e.code] ?? e.message.split("\n")[0] ?? e.message));
   }
+  // Tags the core schema resolves without a warning but that are not core (e.g. !!binary, !!set, !!omap).
   visit(doc, (_key, node) => {
     if ((isScalar(node) || isCollection(node)) && node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
-      issues.push(issueAt(node.range?.[0] ?? 0, "forbidden_tag", `tag ${JSON.stringify(node.tag.replace(/^tag:yaml\.org,2002:/, "!!"))} is not allowed: only plain YAML 1.2 values (strings, numbers, booleans, null, mappings, sequences)`));
+      const tag = node.tag;
+      const at = issueAt(node.range?.[0] ?? 0, "forbidden_tag", "");
+      if (!issues.some((i) => i.code === "forbidden_tag" && i.line === at.line)) issues.push(tagIssue(node.range?.[0] ?? 0, tag));
     }
   });
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
