@@ -79,6 +79,15 @@ export function checkBudget(cfg: Cfg): BudgetProblem[] {
     }
   }
   const problems: BudgetProblem[] = [];
+  const hostMem = parseMemoryBytes(cfg.host.memory);
+  const headMem = parseMemoryBytes(cfg.host.headroom.memory);
+  if (memCap <= 0) {
+    problems.push({ path: ["host", "headroom", "memory"], message: `the headroom (${formatBytes(headMem)}) leaves nothing of host.memory (${formatBytes(hostMem)}) for containers; lower host.headroom.memory or raise host.memory` });
+  }
+  if (cpuCap <= 0) {
+    problems.push({ path: ["host", "headroom", "cpus"], message: `the headroom (${cfg.host.headroom.cpus} cores) leaves nothing of host.cpus (${cfg.host.cpus}) for containers; lower host.headroom.cpus or raise host.cpus` });
+  }
+  if (problems.length) return problems;
   for (const { label, active } of scopes) {
     const cpu = active.reduce((s, l) => s + (l.cpus ?? 0), 0);
     const mem = active.reduce((s, l) => s + (l.memoryBytes ?? 0), 0);
@@ -87,7 +96,7 @@ export function checkBudget(cfg: Cfg): BudgetProblem[] {
     if (mem > memCap) {
       problems.push({
         path: ["host", "memory"],
-        message: `memory limits of ${label} add up to ${formatBytes(mem)} (${top((l) => l.memoryBytes ?? 0, formatBytes)}), more than the ${formatBytes(memCap)} available (host ${formatBytes(parseMemoryBytes(cfg.host.memory))} − headroom ${formatBytes(parseMemoryBytes(cfg.host.headroom.memory))} for ${cfg.host.headroom.reason}); lower limits or raise host.memory`,
+        message: `memory limits of ${label} add up to ${formatBytes(mem)} (${top((l) => l.memoryBytes ?? 0, formatBytes)}), more than the ${formatBytes(memCap)} available (host ${formatBytes(hostMem)} − headroom ${formatBytes(headMem)} for ${cfg.host.headroom.reason}); lower limits or raise host.memory`,
       });
     }
     if (cpu > cpuCap + 1e-9) {
