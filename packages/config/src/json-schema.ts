@@ -4,9 +4,10 @@
  * yaml-language-server and most validators support fully (https://json-schema.org/draft-07).
  * Cross-field checks (references, the resource budget, hysteresis `low < high`, HPA `max > min`) cannot be
  * expressed in JSON Schema and are only enforced by the zod schema; "a service needs image or build" is
- * expressed (`anyOf` of `required`).
+ * expressed (`anyOf` of `required`), and so are the AWS OpenSearch domain's value rules (`if`/`then`).
  */
 import { z } from "zod";
+import { OpenSearchAws } from "./schema/opensearch.js";
 import { Service } from "./schema/service.js";
 import { SocConfigSchema } from "./schema/root.js";
 
@@ -15,6 +16,29 @@ export const JSON_SCHEMA_ID = "https://github.com/soc-stack/soc-stack/raw/main/p
 
 /** A JSON Schema document (draft-07). */
 export type JsonSchema = { [key: string]: unknown };
+
+/**
+ * The two refinements of an AWS OpenSearch domain, written as JSON Schema (they only test values, so they are
+ * expressible): fine-grained access needs node-to-node encryption (`enabled` defaults to true, so it must be
+ * explicitly false when `nodeToNode` is false), and a master user name needs a master user password.
+ */
+const OPENSEARCH_AWS_RULES = [
+  {
+    if: { properties: { encryption: { properties: { nodeToNode: { const: false } }, required: ["nodeToNode"] } }, required: ["encryption"] },
+    then: { properties: { fineGrainedAccess: { properties: { enabled: { const: false } }, required: ["enabled"] } }, required: ["fineGrainedAccess"] },
+  },
+  {
+    properties: {
+      fineGrainedAccess: {
+        anyOf: [
+          { properties: { enabled: { const: false } }, required: ["enabled"] },
+          { not: { properties: { masterUserName: { minLength: 1 } }, required: ["masterUserName"] } },
+          { required: ["masterUserPassword"] },
+        ],
+      },
+    },
+  },
+];
 
 let cached: JsonSchema | undefined;
 
@@ -42,6 +66,7 @@ function generate(): JsonSchema {
       if (ctx.zodSchema === Service) {
         ctx.jsonSchema.anyOf = [{ required: ["image"] }, { required: ["build"] }];
       }
+      if (ctx.zodSchema === OpenSearchAws) ctx.jsonSchema.allOf = OPENSEARCH_AWS_RULES;
     },
   }) as JsonSchema;
   const { $schema, ...rest } = body;

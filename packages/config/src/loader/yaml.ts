@@ -25,7 +25,11 @@ export interface ParsedSource {
   value: Record<string, unknown>;
 }
 
-const PARSE_OPTIONS = { version: "1.2", schema: "core", uniqueKeys: true, strict: true, prettyErrors: false, merge: false } as const;
+/**
+ * `merge: true` keeps the `<<: *anchor` merge keys Compose users write (an extension YAML 1.2 dropped but
+ * that the `yaml` package supports); merged aliases count towards {@link MAX_ALIAS_COUNT}.
+ */
+const PARSE_OPTIONS = { version: "1.2", schema: "core", uniqueKeys: true, strict: true, prettyErrors: false, merge: true } as const;
 
 const YAML_MESSAGES: Record<string, string> = {
   TAB_AS_INDENT: "tabs are not allowed as indentation in YAML; indent with spaces",

@@ -70,7 +70,7 @@ export function flattenIssues(issues: readonly RawIssue[], data: unknown, schema
           const disc = (issue as { discriminator?: string }).discriminator;
           const options = (issue as { options?: unknown[] }).options;
           const msg = disc !== undefined && options !== undefined
-            ? `expected "${disc}" to be one of ${options.map((o) => JSON.stringify(o)).join(", ")}, found ${describeValue(found)}`
+            ? `expected "${disc}" to be one of ${options.map((o) => JSON.stringify(o)).join(", ")}, ${found === undefined ? "but it is missing" : `found ${describeValue(found)}`}`
             : `${issue.message}, found ${describeValue(found)}`;
           out.push({ path, code: "invalid_union", at: "value", message: msg });
           break;
@@ -89,6 +89,8 @@ export function flattenIssues(issues: readonly RawIssue[], data: unknown, schema
       case "invalid_type": {
         if (found === undefined) {
           out.push({ path, code: "missing_key", at: "value", message: `missing required key "${path[path.length - 1] ?? ""}" (expected ${friendlyType(issue.expected)})` });
+        } else if (issue.expected === "object" && knownKeysAt(schema, data, path).join() === "secretRef") {
+          out.push({ path, code: "invalid_type", at: "value", message: `expected a secret reference ({ secretRef: { env: NAME } }, { secretRef: { file: path } } or { secretRef: { name: secret } }), found ${typed(found)}: secrets are never written in the config` });
         } else {
           out.push({ path, code: "invalid_type", at: "value", message: `expected ${friendlyType(issue.expected)}, found ${typed(found)}` });
         }
