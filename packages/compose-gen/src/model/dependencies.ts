@@ -36,11 +36,11 @@ export function resolveDependencies(built: { spec: ContainerSpec; rawDependsOn: 
       let required = d.required ?? true;
       if (required && !startedTogether(spec, target)) {
         required = false;
-        const where = spec.profiles.length ? `profile(s) ${spec.profiles.join(", ")}` : "every profile selection";
-        warnings.push({
-          path: [...spec.origin, "dependsOn", name],
-          message: `${spec.name} (${spec.profiles.length ? spec.profiles.join(", ") : "always started"}) depends on ${name} (profiles ${target.profiles.join(", ")}), which ${where} does not start; marked required: false`,
-        });
+        const missing = spec.profiles.filter((p) => !target.profiles.includes(p));
+        const why = spec.profiles.length
+          ? `docker compose ${missing.map((p) => `--profile ${p}`).join(" or ")} starts ${spec.name} without ${name}`
+          : `${spec.name} is always started but ${name} only with --profile ${target.profiles.join("/")}`;
+        warnings.push({ path: [...spec.origin, "dependsOn", name], message: `${why}; the dependency is marked required: false` });
       }
       if (condition === "service_healthy" && target.healthcheck === undefined) {
         warnings.push({ path: [...spec.origin, "dependsOn", name], message: `${spec.name} waits for ${name} to be healthy, but ${name} has no healthcheck in the config (its image must define one)` });
