@@ -1,6 +1,9 @@
 /**
  * EVE line parsing and validation: one record (bytes or string) → a validated event or a reason it is malformed.
  *
+ * JSON validity is checked by the allocation-free `scanJsonObject` (full RFC 8259 grammar) by default; `JSON.parse`
+ * runs only to explain a rejection, or lazily when a caller reads `event`.
+ *
  * Validation follows the EVE "Common Section" (https://docs.suricata.io/en/latest/output/eve/eve-json-format.html):
  * the record must be a JSON object with a string `timestamp` in Suricata's format (see `parseEveTimestampMs`) and a
  * string `event_type`. Unknown event types are kept and flagged. The `event_type` must also be usable in an index
@@ -11,6 +14,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import { isKnownEventType } from "./event-types.js";
+import { createScanFields, FieldKind, scanJsonObject } from "./json-scan.js";
 import { parseEveTimestampMs, timestampLacksOffset } from "./timestamp.js";
 
 /** Why a record was not accepted as an EVE event. */
@@ -58,7 +62,10 @@ export interface EveEvent {
 /** A record accepted as an EVE event. */
 export interface EveParseOk {
   readonly ok: true;
-  /** The parsed JSON object. */
+  /**
+   * The parsed JSON object. With the default `"scan"` validator it is parsed lazily on first access (the
+   * shipping hot path never needs it), then cached.
+   */
   readonly event: EveEvent;
   /** Bytes to ship: the input record (without line terminator), or its UTF-8 repair when flagged. */
   readonly raw: Buffer;
@@ -95,6 +102,12 @@ export interface EveParseOptions {
   readonly invalidUtf8?: "replace" | "reject";
   /** Records longer than this many bytes are malformed (`line_too_long`). Default 1 MiB. */
   readonly maxLineBytes?: number;
+  /**
+   * `"scan"` (default): validate with the allocation-free scanner (`scanJsonObject`), full RFC 8259 grammar,
+   * `event` parsed lazily. `"json-parse"`: validate with `JSON.parse` and keep the object (slower; for callers
+   * that read every field).
+   */
+  readonly validator?: "scan" | "json-parse";
 }
 
 /** Default {@link EveParseOptions.maxLineBytes}: 1 MiB. */
@@ -102,12 +115,84 @@ export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
 const EVENT_TYPE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+class EveRecord implements EveParseOk {
+  readonly ok = true as const;
+  #event: EveEvent | undefined;
+
+  constructor(
+    readonly raw: Buffer,
+    readonly eventType: string,
+    readonly timestampMs: number,
+    readonly known: boolean,
+    readonly flags: number,
+    event: EveEvent | undefined,
+  ) {
+    this.#event = event;
+  }
+
+  get event(): EveEvent {
+    return (this.#event ??= JSON.parse(this.raw.toString("utf8")) as EveEvent);
+  }
+
+  withFlags(flags: number): EveRecord {
+    return new EveRecord(this.raw, this.eventType, this.timestampMs, this.known, this.flags | flags, this.#event);
+  }
+}
+
 function clip(s: string): string {
   return s.length > 200 ? `${s.slice(0, 197)}...` : s;
 }
 
 function fail(reason: MalformedReason, detail: string, raw: Buffer): EveParseError {
   return { ok: false, reason, detail: clip(detail), raw };
+}
+
+function describe(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+}
+
+/** Validates the two required fields; `ts`/`et` are the values, or `undefined` when absent. */
+function finish(
+  ts: unknown,
+  et: unknown,
+  raw: Buffer,
+  flags: number,
+  event: EveEvent | undefined,
+): EveParseResult {
+  if (ts === undefined) return fail("missing_timestamp", "no timestamp field", raw);
+  if (typeof ts !== "string") return fail("invalid_timestamp", `timestamp is a ${describe(ts)}`, raw);
+  const timestampMs = parseEveTimestampMs(ts);
+  if (Number.isNaN(timestampMs)) return fail("invalid_timestamp", `timestamp ${JSON.stringify(ts)}`, raw);
+  if (timestampLacksOffset(ts)) flags |= EveFlags.TIMESTAMP_WITHOUT_OFFSET;
+  if (et === undefined) return fail("missing_event_type", "no event_type field", raw);
+  if (typeof et !== "string") return fail("invalid_event_type", `event_type is a ${describe(et)}`, raw);
+  const known = isKnownEventType(et);
+  if (!known) {
+    if (!EVENT_TYPE_RE.test(et)) return fail("invalid_event_type", `event_type ${JSON.stringify(et)}`, raw);
+    flags |= EveFlags.UNKNOWN_EVENT_TYPE;
+  }
+  return new EveRecord(raw, et, timestampMs, known, flags, event);
+}
+
+/** Validation with `JSON.parse` (the `"json-parse"` validator, and the diagnostic path of `"scan"`). */
+function viaJsonParse(text: string, raw: Buffer, input: Buffer, flags: number): EveParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return fail("invalid_json", (err as Error).message, input);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return fail("not_an_object", `JSON ${describe(value)}`, raw);
+  }
+  const obj = value as Record<string, unknown>;
+  return finish(obj["timestamp"], obj["event_type"], raw, flags, obj as EveEvent);
+}
+
+const fields = createScanFields();
+function fieldValue(raw: Buffer, kind: number, start: number, end: number, isEscaped: boolean): string | undefined {
+  if (kind === FieldKind.MISSING) return undefined;
+  return isEscaped ? (JSON.parse(raw.toString("utf8", start - 1, end + 1)) as string) : raw.toString("latin1", start, end);
 }
 
 /**
@@ -126,42 +211,22 @@ export function parseEveLine(line: Buffer | string, options?: EveParseOptions): 
     return fail("line_too_long", `${raw.length} bytes > ${maxLineBytes}`, raw);
   }
   let flags = 0;
-  let text: string;
-  if (typeof line === "string") {
-    text = line;
-  } else {
-    text = raw.toString("utf8");
-    if (!isUtf8(raw)) {
-      if (options?.invalidUtf8 === "reject") return fail("invalid_utf8", "record is not valid UTF-8", raw);
-      raw = Buffer.from(text, "utf8");
-      flags |= EveFlags.UTF8_REPLACED;
-    }
+  if (typeof line !== "string" && !isUtf8(raw)) {
+    if (options?.invalidUtf8 === "reject") return fail("invalid_utf8", "record is not valid UTF-8", raw);
+    raw = Buffer.from(raw.toString("utf8"), "utf8");
+    flags |= EveFlags.UTF8_REPLACED;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return fail("invalid_json", (err as Error).message, input);
+  if (options?.validator === "json-parse") {
+    return viaJsonParse(typeof line === "string" ? line : raw.toString("utf8"), raw, input, flags);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return fail("not_an_object", `JSON ${value === null ? "null" : Array.isArray(value) ? "array" : typeof value}`, raw);
+  if (!scanJsonObject(raw, fields) || fields.tsKind === FieldKind.OTHER || fields.etKind === FieldKind.OTHER) {
+    // Rare path: let JSON.parse produce the diagnostic (or accept what the scanner cannot, e.g. deep nesting,
+    // and describe a non-string timestamp/event_type precisely).
+    return viaJsonParse(raw.toString("utf8"), raw, input, flags);
   }
-  const obj = value as Record<string, unknown>;
-  const ts = obj["timestamp"];
-  if (ts === undefined) return fail("missing_timestamp", "no timestamp field", raw);
-  if (typeof ts !== "string") return fail("invalid_timestamp", `timestamp is a ${typeof ts}`, raw);
-  const timestampMs = parseEveTimestampMs(ts);
-  if (Number.isNaN(timestampMs)) return fail("invalid_timestamp", `timestamp ${JSON.stringify(ts)}`, raw);
-  if (timestampLacksOffset(ts)) flags |= EveFlags.TIMESTAMP_WITHOUT_OFFSET;
-  const et = obj["event_type"];
-  if (et === undefined) return fail("missing_event_type", "no event_type field", raw);
-  if (typeof et !== "string") return fail("invalid_event_type", `event_type is a ${typeof et}`, raw);
-  const known = isKnownEventType(et);
-  if (!known) {
-    if (!EVENT_TYPE_RE.test(et)) return fail("invalid_event_type", `event_type ${JSON.stringify(et)}`, raw);
-    flags |= EveFlags.UNKNOWN_EVENT_TYPE;
-  }
-  return { ok: true, event: obj as EveEvent, raw, eventType: et, timestampMs, known, flags };
+  const ts = fieldValue(raw, fields.tsKind, fields.tsStart, fields.tsEnd, fields.tsEscaped);
+  const et = fieldValue(raw, fields.etKind, fields.etStart, fields.etEnd, fields.etEscaped);
+  return finish(ts, et, raw, flags, undefined);
 }
 
 const ANCHOR = Buffer.from('{"timestamp":');
@@ -220,7 +285,7 @@ export function parseEveRecords(
     for (let j = i + 1; j < cuts.length; j++) {
       const r = parseEveLine(trimEnd(raw.subarray(cuts[i], cuts[j])), options);
       if (r.ok) {
-        sink({ ...r, flags: r.flags | EveFlags.SPLIT_FROM_GLUED_LINE });
+        sink((r as EveRecord).withFlags(EveFlags.SPLIT_FROM_GLUED_LINE));
         count++;
         next = j;
         break;

@@ -1,0 +1,199 @@
+/**
+ * Benchmark: file → tailer → line framing → parse + validate → deterministic id → index name → priority batcher →
+ * `_bulk` body, on one core, versus raw forwarding (same tailer and framing, no JSON validation, no ids: the
+ * Vector file→TCP style baseline). Network is excluded; see the issue for the end-to-end benchmark.
+ *
+ * Input: `--file <eve.json>`, or (default) every `*.json` in `--data-dir` (default `$EVE_DATA_DIR` or
+ * /work/shared/data/eve, falling back to test/fixtures) concatenated and repeated into a temp file of `--mb`
+ * MiB (default 100). Data is streamed from disk (page cache) so peak RSS reflects the pipeline, not the input.
+ *
+ * Output (stdout, one JSON object): eventsPerSec, mbPerSec, rawForwardEventsPerSec, rawForwardMbPerSec,
+ * validationCostRatio (full time / raw time), cpuSecondsFull, events, malformed, inputBytes, peakRssBytes (whole
+ * process, includes the input-file generation), memoryAtEnd, plus calibrationByteLoopMbPerSec and the load average
+ * so that numbers from a shared or throttled machine can be judged. Flags: --file, --data-dir, --mb, --no-warmup,
+ * --skip-raw.
+ */
+import { createWriteStream, existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import {
+  AckTracker,
+  Batcher,
+  type BulkDoc,
+  buildBulkBody,
+  bulkActionBytes,
+  createLineStats,
+  createPriorityOf,
+  DocumentIdGenerator,
+  type EveParseOk,
+  forEachLine,
+  IndexNamer,
+  parseEveRecords,
+  tailFile,
+} from "../src/index.js";
+
+const { values: args } = parseArgs({
+  options: {
+    file: { type: "string" },
+    "data-dir": { type: "string" },
+    mb: { type: "string", default: "100" },
+    "no-warmup": { type: "boolean", default: false },
+    "skip-raw": { type: "boolean", default: false },
+  },
+});
+
+async function prepareInput(): Promise<{ path: string; cleanup: () => Promise<void> }> {
+  if (args.file) return { path: args.file, cleanup: async () => undefined };
+  const fixtures = fileURLToPath(new URL("../test/fixtures/", import.meta.url));
+  const candidates = [args["data-dir"], process.env["EVE_DATA_DIR"], "/work/shared/data/eve", fixtures];
+  const dir = candidates.find((d): d is string => d !== undefined && existsSync(d)) ?? fixtures;
+  const sources = readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => readFileSync(join(dir, f)));
+  const tmp = await mkdtemp(join(tmpdir(), "edge-bench-"));
+  const path = join(tmp, "eve.json");
+  const target = Number(args.mb) * 1024 * 1024;
+  const out = createWriteStream(path);
+  let written = 0;
+  while (written < target) {
+    for (const s of sources) {
+      if (!out.write(s)) await once(out, "drain");
+      written += s.length;
+    }
+  }
+  out.end();
+  await once(out, "finish");
+  return { path, cleanup: () => rm(tmp, { recursive: true, force: true }) };
+}
+
+interface RunResult {
+  events: number;
+  malformed: number;
+  bytes: number;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+async function runFull(path: string): Promise<RunResult> {
+  const ids = new DocumentIdGenerator({ sensorId: "bench-sensor" });
+  const namer = new IndexNamer("suricata");
+  const priorityOf = createPriorityOf();
+  const batcher = new Batcher<BulkDoc & { ticket: number }>({ batchMaxEvents: 5000, batchMaxBytes: 5 * 1024 * 1024 });
+  const tracker = new AckTracker();
+  const stats = createLineStats();
+  const pending: EveParseOk[] = [];
+  let events = 0;
+  let malformed = 0;
+  let bytes = 0;
+  let bodyBytes = 0;
+  const flush = (force: boolean): void => {
+    for (let b = batcher.take(0, force); b; b = batcher.take(0, force)) {
+      bodyBytes += buildBulkBody(b.items).length;
+      for (const d of b.items) tracker.ack(d.ticket);
+    }
+  };
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for await (const ev of tailFile({ path, follow: false, readChunkBytes: 256 * 1024 })) {
+    if (ev.type !== "data") continue;
+    bytes += ev.data.length;
+    forEachLine(ev.data, ev.offset, (line, end) => {
+      pending.length = 0;
+      parseEveRecords(line, undefined, (r) => {
+        if (r.ok) pending.push(r);
+        else malformed++; // the agent dead-letters these; no ack needed here
+      });
+      const ticket = tracker.track(end, pending.length);
+      for (const r of pending) {
+        events++;
+        const index = namer.indexFor(r.eventType, r.timestampMs);
+        const id = ids.idFor(r.raw);
+        batcher.offer({ index, id, raw: r.raw, ticket }, bulkActionBytes("index", index, id) + r.raw.length + 1, priorityOf(r.eventType), 0);
+      }
+    }, stats);
+    flush(false);
+  }
+  flush(true);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  if (tracker.inFlight !== 0) throw new Error(`${tracker.inFlight} lines never acknowledged: bench is broken`);
+  if (bodyBytes < bytes * 0.9) throw new Error(`bulk bodies (${bodyBytes} B) smaller than input (${bytes} B): bench is broken`);
+  return { events, malformed, bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+async function runRawForward(path: string): Promise<RunResult> {
+  const stats = createLineStats();
+  const action = Buffer.from('{"index":{"_index":"suricata-raw"}}\n');
+  const nl = Buffer.from("\n");
+  let events = 0;
+  let bytes = 0;
+  let parts: Buffer[] = [];
+  let partBytes = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for await (const ev of tailFile({ path, follow: false, readChunkBytes: 256 * 1024 })) {
+    if (ev.type !== "data") continue;
+    bytes += ev.data.length;
+    forEachLine(ev.data, ev.offset, (line) => {
+      events++;
+      parts.push(action, line, nl);
+      partBytes += action.length + line.length + 1;
+      if (parts.length >= 15_000 || partBytes >= 5 * 1024 * 1024) {
+        Buffer.concat(parts, partBytes);
+        parts = [];
+        partBytes = 0;
+      }
+    }, stats);
+  }
+  Buffer.concat(parts, partBytes);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { events, malformed: 0, bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+/** MB/s of a plain JS loop summing bytes: a yardstick for how fast (or how contended) this machine is. */
+function calibrate(): number {
+  const buf = Buffer.alloc(32 * 1024 * 1024, 7);
+  let sum = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < buf.length; i++) sum += buf[i] as number;
+  const s = (performance.now() - t0) / 1000;
+  if (sum !== 7 * buf.length) throw new Error("calibration broken");
+  return +(buf.length / 1024 / 1024 / s).toFixed(0);
+}
+
+const loadBefore = loadavg()[0];
+const calibrationByteLoopMbPerSec = calibrate();
+const input = await prepareInput();
+try {
+  if (!args["no-warmup"]) await runFull(input.path); // warm-up pass (JIT), result discarded
+  const raw = args["skip-raw"] ? { events: 0, malformed: 0, bytes: 0, seconds: 1, cpuSeconds: 0 } : await runRawForward(input.path);
+  const full = await runFull(input.path);
+  const MiB = 1024 * 1024;
+  console.log(
+    JSON.stringify({
+      eventsPerSec: Math.round(full.events / full.seconds),
+      mbPerSec: +(full.bytes / MiB / full.seconds).toFixed(1),
+      rawForwardEventsPerSec: Math.round(raw.events / raw.seconds),
+      rawForwardMbPerSec: +(raw.bytes / MiB / raw.seconds).toFixed(1),
+      validationCostRatio: +((full.seconds / raw.seconds)).toFixed(2),
+      cpuSecondsFull: +full.cpuSeconds.toFixed(2),
+      events: full.events,
+      malformed: full.malformed,
+      inputBytes: full.bytes,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      memoryAtEnd: process.memoryUsage(),
+      calibrationByteLoopMbPerSec,
+      loadAverage1m: [loadBefore, loadavg()[0]],
+      cpus: cpus().length,
+      node: process.version,
+    }),
+  );
+} finally {
+  await input.cleanup();
+}
