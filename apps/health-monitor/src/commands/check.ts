@@ -1,0 +1,38 @@
+/** `health-monitor check`: one look at every selected container; exit 0 healthy, 1 failing, 2 engine unreachable. */
+import { evaluateCheck } from "../check/evaluate.js";
+import { formatCheckJson, formatCheckTable } from "../check/format.js";
+import type { Engine } from "../docker/engine.js";
+import { EngineUnreachableError } from "../errors.js";
+import type { LabelSelector } from "../state/labels.js";
+import { collectStates } from "./collect.js";
+
+/** Options of {@link runCheck}. */
+export interface CheckOptions {
+  json: boolean;
+  labels: readonly LabelSelector[];
+  stats: boolean;
+  now?: Date;
+}
+
+/** Output sinks (stdout/stderr in the CLI, buffers in tests). */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Runs the check and returns the exit code (0, 1, or 2 when the engine is unreachable). Other errors are thrown. */
+export async function runCheck(engine: Engine, opts: CheckOptions, io: Io): Promise<0 | 1 | 2> {
+  try {
+    const states = await collectStates(engine, opts.labels, { stats: opts.stats, now: opts.now ?? new Date() });
+    const result = evaluateCheck(states);
+    io.out(opts.json ? formatCheckJson(result) : formatCheckTable(result));
+    return result.exitCode;
+  } catch (err) {
+    if (err instanceof EngineUnreachableError) {
+      if (opts.json) io.out(`${JSON.stringify({ exitCode: 2, error: "engine-unreachable", endpoint: err.endpoint, reason: err.reason }, null, 2)}\n`);
+      io.err(`health-monitor: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
