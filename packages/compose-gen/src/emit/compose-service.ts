@@ -78,7 +78,7 @@ export function composeService(c: ContainerSpec, composeDir: string): Record<str
     ...(Object.keys(c.env).length
       ? { environment: Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, v.kind === "literal" ? v.value : requiredVar(v.name)])) }
       : {}),
-    ...nonEmpty("ports", c.ports.map((p) => ({ target: p.target, ...defined("published", p.published), ...defined("host_ip", p.hostIp), protocol: p.protocol, ...defined("name", p.name) }))),
+    ...nonEmpty("ports", c.ports.map((p) => ({ target: p.target, ...defined("host_ip", p.hostIp), ...defined("published", p.published), protocol: p.protocol, ...defined("name", p.name) }))),
     ...nonEmpty("expose", c.expose),
     ...defined("network_mode", c.networkMode),
     ...nonEmpty("networks", c.networkMode === undefined ? c.networks : []),
