@@ -4,11 +4,12 @@
  * `{ "standard": .., "reward_low_FP_rate": .., "reward_low_FN_rate": .., "files": .., "rows": .., ... }`.
  *
  *   NAB_DATA_DIR=/path/to/nab/data pnpm --filter aiops-agent bench:nab
- *   ... bench:nab -- --holdout          # also leave-one-category-out scores (threshold learned on the rest)
+ *   ... bench:nab -- --holdout          # also leave-one-category-out scores (threshold learned on the rest,
+ *                                       # held-out raw scores pooled and normalised as NAB does)
  *   ... bench:nab -- --params '{"zHalf":5}'   # experiment with an override (deep-merged, never the default)
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,17 +32,35 @@ function deepMerge<T>(base: T, over: unknown): T {
   return out as T;
 }
 
-type Scores = Record<"standard" | "reward_low_FP_rate" | "reward_low_FN_rate", number>;
-
-function score(dir: string, extra: string[]): Scores {
-  const out = execFileSync("bash", [scorer, "--detector", "soc", ...extra, dir], { encoding: "utf8" });
-  const line = out.split("\n").find((l) => l.startsWith("NAB_SCORES"));
-  if (!line) throw new Error(`scorer printed no NAB_SCORES line:\n${out}`);
-  const s: Record<string, number> = {};
-  for (const m of line.matchAll(/(\w+)=(-?[\d.]+)/g)) s[m[1]!] = Number(m[2]);
-  return s as Scores;
+const PROFILES = ["standard", "reward_low_FP_rate", "reward_low_FN_rate"] as const;
+type Profile = (typeof PROFILES)[number];
+type Scores = Record<Profile, number>;
+interface ProfileResult {
+  normalized_score: number | null;
+  raw_score: number;
+  null_raw_score: number;
+  perfect_raw_score: number;
+  threshold: number;
 }
 
+/** Runs the scorer with `--json` and returns its per-profile results. */
+function scoreJson(dir: string, extra: string[]): Record<Profile, ProfileResult> {
+  const json = join(work, `score-${Math.random().toString(36).slice(2)}.json`);
+  execFileSync("bash", [scorer, "--detector", "soc", "--json", json, ...extra, dir], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const parsed = JSON.parse(readFileSync(json, "utf8").replace(/\bNaN\b/g, "null")) as {
+    profiles: Record<Profile, ProfileResult>;
+  };
+  return parsed.profiles;
+}
+
+function normalized(p: Record<Profile, ProfileResult>): Scores {
+  const out = {} as Scores;
+  for (const k of PROFILES) out[k] = Math.round((p[k].normalized_score ?? Number.NaN) * 100) / 100;
+  return out;
+}
 const params: DetectorParams =
   paramsArg >= 0 ? deepMerge(DEFAULT_DETECTOR_PARAMS, JSON.parse(args[paramsArg + 1] ?? "{}")) : DEFAULT_DETECTOR_PARAMS;
 const work = keep >= 0 ? resolve(args[keep + 1] ?? "nab-out") : mkdtempSync(join(tmpdir(), "aiops-nab-"));
@@ -51,22 +70,40 @@ try {
   const summary = await runNab({ dataDir, outDir, params });
   const runMs = performance.now() - t0;
   const result: Record<string, unknown> = {
-    ...score(outDir, []),
+    ...normalized(scoreJson(outDir, [])),
     files: summary.files.length,
     rows: summary.rows,
     detectorRunMs: Math.round(runMs),
     params: paramsArg >= 0 ? "override" : "DEFAULT_DETECTOR_PARAMS",
   };
   if (holdout) {
-    // Leave-one-category-out: the NAB threshold is learned on the other categories, then applied here.
+    // Leave-one-category-out: the NAB threshold is learned on the other categories and applied to the
+    // held-out one; the held-out raw scores are pooled and normalised like NAB does (null/perfect).
     const categories = readdirSync(dataDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-    const held: Record<string, Scores> = {};
+    const pooled = Object.fromEntries(PROFILES.map((k) => [k, { raw: 0, nul: 0, perfect: 0 }])) as Record<
+      Profile,
+      { raw: number; nul: number; perfect: number }
+    >;
+    const perCategory: Record<string, Record<Profile, number>> = {};
     for (const c of categories.sort()) {
       const thr = join(work, `thr-${c}.json`);
-      score(outDir, ["--exclude", c, "--save-thresholds", thr]);
-      held[c] = score(outDir, ["--include", c, "--thresholds", thr]);
+      scoreJson(outDir, ["--exclude", c, "--save-thresholds", thr]);
+      const held = scoreJson(outDir, ["--include", c, "--thresholds", thr]);
+      perCategory[c] = {} as Record<Profile, number>;
+      for (const k of PROFILES) {
+        pooled[k].raw += held[k].raw_score;
+        pooled[k].nul += held[k].null_raw_score;
+        pooled[k].perfect += held[k].perfect_raw_score;
+        perCategory[c][k] = Math.round(held[k].raw_score * 100) / 100;
+      }
     }
-    result.heldOutCategory = held;
+    const heldOut = {} as Scores;
+    for (const k of PROFILES) {
+      const p = pooled[k];
+      heldOut[k] = Math.round(((100 * (p.raw - p.nul)) / (p.perfect - p.nul)) * 100) / 100;
+    }
+    result.heldOut = heldOut;
+    result.heldOutRawByCategory = perCategory;
   }
   console.log(JSON.stringify(result, null, 2));
 } finally {

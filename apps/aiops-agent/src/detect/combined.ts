@@ -42,6 +42,12 @@ export class CombinedDetector {
   private readonly seasonal: SeasonalDetector;
   private readonly cusum: CusumDetector;
   private readonly rarity: RarityCalibrator;
+  private readonly cusumRarity: RarityCalibrator;
+  private readonly flatRarity: RarityCalibrator;
+  private flatN = 0;
+  private flatPrev = 0;
+  private flatShort = 0;
+  private flatLong = 0;
   private holdLeft = 0;
   /** Samples scored so far (finite or not). */
   samples = 0;
@@ -60,6 +66,8 @@ export class CombinedDetector {
     this.seasonal = new SeasonalDetector(params.seasonal);
     this.cusum = new CusumDetector(params.cusum);
     this.rarity = new RarityCalibrator(params.rarity);
+    this.cusumRarity = new RarityCalibrator(params.rarity);
+    this.flatRarity = new RarityCalibrator(params.rarity);
   }
 
   /** Non-finite samples seen (ignored by every component). */
@@ -81,15 +89,34 @@ export class CombinedDetector {
       if (this.seasonal.residualScale < this.p.seasonalSelectRatio * this.adaptive.scale) zPoint = zs;
       else if (this.p.pointMode === "min") zPoint = Math.min(za, zs);
     }
-    const zCusum = (this.cusum.statistic / this.p.cusum.h) * this.p.cusumAlarmZ;
-    const z = Math.max(zPoint, zCusum);
     let raw: number;
     if (this.p.calibration === "rarity") {
-      const logP = -Math.log10(this.rarity.tail(z));
-      this.rarity.add(z);
+      // each test is calibrated against its own history, then Bonferroni-combined (2 tests)
+      const logPPoint = -Math.log10(this.rarity.tail(zPoint));
+      this.rarity.add(zPoint);
+      const s = this.cusum.statistic;
+      const logPCusum = this.p.cusumAlarmZ > 0 ? -Math.log10(this.cusumRarity.tail(s)) : 0;
+      this.cusumRarity.add(s);
+      let logPFlat = 0;
+      const fl = this.p.flat;
+      if (fl.weight > 0 && Number.isFinite(x)) {
+        if (this.flatN > 0) {
+          const dlt = Math.abs(x - this.flatPrev);
+          this.flatShort += fl.shortAlpha * (dlt - this.flatShort);
+          this.flatLong += Math.max(fl.longAlpha, 1 / this.flatN) * (dlt - this.flatLong);
+        }
+        this.flatPrev = x;
+        this.flatN += 1;
+        const stat = this.flatN > fl.warmup && this.flatLong > 0 ? Math.log2(this.flatLong / Math.max(this.flatShort, this.flatLong * 1e-6)) : 0;
+        const st = Math.max(0, stat);
+        logPFlat = fl.weight * -Math.log10(this.flatRarity.tail(st));
+        this.flatRarity.add(st);
+      }
+      const logP = Math.max(0, Math.max(logPPoint, logPCusum, logPFlat) - Math.log10(3));
       raw = logP / (logP + this.p.halfLog10);
     } else {
-      raw = surpriseToScore(z, this.p.zHalf);
+      const zCusum = (this.cusum.statistic / this.p.cusum.h) * this.p.cusumAlarmZ;
+      raw = surpriseToScore(Math.max(zPoint, zCusum), this.p.zHalf);
     }
     const l = this.last;
     l.adaptiveZ = za;
@@ -111,6 +138,6 @@ export class CombinedDetector {
 
   /** Number of numeric state slots (constant for given params; for memory-bound checks). */
   stateSize(): number {
-    return this.adaptive.stateSize() + this.seasonal.stateSize() + this.cusum.stateSize() + this.rarity.stateSize() + 10;
+    return this.adaptive.stateSize() + this.seasonal.stateSize() + this.cusum.stateSize() + this.rarity.stateSize() + this.cusumRarity.stateSize() + 10;
   }
 }

@@ -25,6 +25,8 @@ export interface DetectorParams {
   rarity: Required<RarityOptions>;
   /** `rarity`: score from `-log10 p`; `gaussian`: score from the raw surprise with {@link zHalf}. */
   calibration: "rarity" | "gaussian";
+  /** Flatline test: log2 of long-run over short-run mean absolute first difference. */
+  flat: { shortAlpha: number; longAlpha: number; warmup: number; weight: number };
   /** `-log10 p` at which the score is 0.5 (`score = L/(L+halfLog10)`). */
   halfLog10: number;
   /** Surprise (sigma units) at which the point score is 0.5. */
@@ -66,7 +68,7 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = Object.freeze({
   cusum: Object.freeze({
     alpha: 0.01,
     k: 0.5,
-    h: 8,
+    h: 50,
     clip: 4,
     warmup: 50,
     relativeFloor: 1e-3,
@@ -76,9 +78,10 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = Object.freeze({
   cusumAlarmZ: 6,
   rarity: Object.freeze({ zMin: 1, growth: 1.15, bins: 48, horizon: 3000, priorWeight: 200 }),
   calibration: "rarity",
+  flat: Object.freeze({ shortAlpha: 0.1, longAlpha: 0.005, warmup: 100, weight: 1 }),
   halfLog10: 4,
   zHalf: 4,
-  eventThreshold: 0.4,
+  eventThreshold: 0.35,
   holdDownSamples: 60,
   holdDownFactor: 0.3,
 }) as DetectorParams;
