@@ -20,3 +20,5 @@ export * from "./ship/backoff.js";
 export * from "./input/checkpoint.js";
 export * from "./input/checkpoint-store.js";
 export * from "./input/tailer.js";
+export * from "./commands/summarize.js";
+export * from "./options.js";

@@ -98,9 +98,9 @@ export function forEachLine(chunk: Buffer, baseOffset: number, sink: LineSink, s
     let nl = chunk.indexOf(NL, start);
     if (nl === -1) nl = len;
     const endOffset = baseOffset + Math.min(nl + 1, len);
-    if (hasNul) splitOnNul(chunk, start, nl, endOffset, baseOffset, sink, stats);
-    else if (nl > start) emitSegment(chunk, start, nl, endOffset, sink, stats);
-    else stats.blankLines++;
+    if (nl === start) stats.blankLines++;
+    else if (hasNul) splitOnNul(chunk, start, nl, endOffset, baseOffset, sink, stats);
+    else emitSegment(chunk, start, nl, endOffset, sink, stats);
     start = nl + 1;
   }
 }

@@ -32,6 +32,12 @@ describe("forEachLine", () => {
     expect(r.stats.blankLines).toBe(2);
   });
 
+  it("counts blank lines in chunks that also hold NULs", () => {
+    const r = split('\0\0{"a":1}\n\n{"b":2}\n');
+    expect(r.lines).toEqual(['{"a":1}', '{"b":2}']);
+    expect(r.stats).toEqual({ lines: 2, nulBytes: 2, blankLines: 1 });
+  });
+
   it("treats NUL runs as separators (crash holes) and counts the NUL bytes", () => {
     const hole = "\0".repeat(4096);
     const input = `{"a":1}\n${hole}{"b":2}\n{"trunc${hole}{"c":3}\n${hole}\n`;
