@@ -1,7 +1,7 @@
 /** The built CLI in a child process: exit codes, what it prints, and the files it writes. */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -59,6 +59,13 @@ describe("compose-gen compose", () => {
     expect(r.stderr).toContain(`${file}:3:9 project.name:`);
     expect(r.stderr).toMatch(/invalid\.yaml:\d+:\d+ services\.web\.imag: unknown key "imag" — did you mean "image"\?/);
     expect(existsSync(path.join(dir, "out/bad"))).toBe(false);
+  });
+
+  it("exits 1 with a message when the config uses a reserved name", async () => {
+    await writeFile(path.join(dir, "reserved.yaml"), "version: 1\nproject: { name: p }\nservices:\n  docker-socket-proxy: { image: 'x:1' }\n");
+    const r = await cli(["compose", "reserved.yaml", "-o", "out/reserved"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: services.docker-socket-proxy: the name "docker-socket-proxy" is reserved');
   });
 
   it("exits 1 naming the file when it does not exist", async () => {

@@ -36,6 +36,7 @@ describe("our apps run hardened", () => {
     expect(s.ports).toBeUndefined(); // metrics exposed, not published
     expect(s.image).toBe(`ghcr.io/soc-stack/${app}:0.1.0`);
     expect(s.command).toEqual(["run", "--config", "/etc/soc/config.yaml"]);
+    expect(s.init).toBe(true);
     expect(s.configs).toEqual([{ source: "soc-config", target: "/etc/soc/config.yaml" }]);
     expect(s.healthcheck?.test.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
   });
@@ -113,6 +114,10 @@ describe("health-monitor reaches Docker through a read-only socket proxy", () =>
     expect(services["docker-socket-proxy"]).toBeUndefined();
     expect(services["health-monitor"]?.volumes).toContainEqual({ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", read_only: true });
     expect(model.warnings.map((w) => w.message)).toContainEqual(expect.stringContaining("mounts the Docker socket"));
+  });
+
+  it("refuses a health-monitor with its own networkMode (it could not reach the proxy)", () => {
+    expect(() => compose({ version: 1, project: { name: "p" }, apps: { healthMonitor: { networkMode: "host" } } })).toThrow(/cannot join the socket proxy/);
   });
 
   it("refuses a service that takes the proxy's reserved name", () => {

@@ -70,6 +70,7 @@ export function composeService(c: ContainerSpec, composeDir: string): Record<str
     ...defined("user", s.user),
     ...defined("hostname", c.hostname),
     ...defined("container_name", c.containerName),
+    ...defined("init", c.init),
     ...nonEmpty("profiles", c.profiles),
     restart: c.restart,
     ...(Object.keys(c.dependsOn).length

@@ -67,6 +67,7 @@ export function buildApps(ctx: BuildContext): { built: Built[]; extras: AppExtra
     const { spec, rawDependsOn } = baseContainer(name, "app", origin, a, hardenedSecurity(a), ctx);
     spec.image = a.image ?? `${config.images.registry}/${name}:${config.images.tag}`;
     spec.command = ["run", "--config", APP_CONFIG_PATH];
+    spec.init = true;
     spec.configs = [{ source: APP_CONFIG_NAME, target: APP_CONFIG_PATH }];
     spec.healthcheck ??= appHealthcheck(a.metricsPort);
     spec.expose = [a.metricsPort];
@@ -128,10 +129,11 @@ function dockerAccess(ctx: BuildContext, spec: Built["spec"]): { built: Built; n
     ctx.warnings.push({ path: [...origin, "socketProxy"], message: `health-monitor mounts the Docker socket ${socket} directly: whoever controls the container controls the engine (":ro" does not restrict the API), and user ${spec.security.user ?? "root"} needs the socket's group; prefer socketProxy: true` });
     return undefined;
   }
+  if (spec.networkMode !== undefined) throw new ModelError([...origin, "socketProxy"], `health-monitor has networkMode "${spec.networkMode}" and so cannot join the socket proxy's internal network; remove networkMode or set socketProxy: false`);
   if (ctx.config.services[SOCKET_PROXY_NAME] !== undefined) throw new ModelError(["services", SOCKET_PROXY_NAME], `the name "${SOCKET_PROXY_NAME}" is reserved for the generated Docker socket proxy (apps.healthMonitor.docker.socketProxy); rename the service or set socketProxy: false`);
   if (ctx.config.networks[DOCKER_API_NETWORK] !== undefined) throw new ModelError(["networks", DOCKER_API_NETWORK], `the network name "${DOCKER_API_NETWORK}" is reserved for the generated Docker socket proxy; rename it`);
   spec.env.DOCKER_HOST = { kind: "literal", value: `tcp://${SOCKET_PROXY_NAME}:2375` };
-  spec.networks = [...new Set([...(spec.networks.length || spec.networkMode ? spec.networks : ["default"]), DOCKER_API_NETWORK])].sort();
+  spec.networks = [...new Set([...(spec.networks.length ? spec.networks : ["default"]), DOCKER_API_NETWORK])].sort();
   const env: Record<string, string> = { CONTAINERS: "1", EVENTS: "1", INFO: "1", PING: "1", VERSION: "1", ...(hm.autoheal.enabled ? { POST: "1" } : {}) };
   const fields = {
     readOnly: true,

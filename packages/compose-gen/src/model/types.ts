@@ -130,6 +130,8 @@ export interface ContainerSpec {
   security: SecuritySpec;
   labels: Record<string, string>;
   stopGracePeriod?: string;
+  /** Run an init process as PID 1 (reaps zombies, forwards signals to the app's shutdown handlers). */
+  init?: boolean;
   shmSize?: string | number;
   extraHosts: string[];
   /** Prometheus scrape target (our apps: their metrics port). */
