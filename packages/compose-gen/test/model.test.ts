@@ -1,7 +1,7 @@
 /** Pure pieces of the model: short-syntax parsing, byte formatting, interpolation, dependency rules. */
 import { parseConfig } from "@soc/config";
 import { describe, expect, it } from "vitest";
-import { buildModel, composeBytes, findInterpolations, ModelError, startedTogether, type ContainerSpec } from "../src/index.js";
+import { buildModel, composeBytes, composeDocument, findInterpolations, ModelError, startedTogether, type ContainerSpec } from "../src/index.js";
 import { normalizeMount, normalizePort, splitColons } from "../src/model/normalize.js";
 
 describe("normalizePort", () => {
@@ -114,5 +114,20 @@ describe("buildModel", () => {
   it("is a typed error for a reserved network name", () => {
     const config = parseConfig({ version: 1, project: { name: "p" }, networks: { "docker-api": {} } });
     expect(() => buildModel(config, { baseDir: "/cfg", outDir: "/out" })).toThrow(ModelError);
+  });
+});
+
+describe("relative host paths", () => {
+  it("are resolved from the config's folder and written relative to the Compose file", () => {
+    const config = parseConfig({
+      version: 1, project: { name: "p" },
+      apps: { edgeAgent: { enabled: false }, aiopsAgent: { enabled: false }, healthMonitor: { enabled: false } },
+      services: { b: { build: { context: "./app" }, volumes: ["./conf/b.yml:/etc/b.yml:ro", "/var/log:/host/log:ro"] } },
+    });
+    const doc = composeDocument(buildModel(config, { baseDir: "/stack/cfg", outDir: "/stack/out/p" })) as {
+      services: { b: { build: { context: string }; volumes: { source: string }[] } };
+    };
+    expect(doc.services.b.build).toEqual({ context: "../../../cfg/app" });
+    expect(doc.services.b.volumes.map((v) => v.source)).toEqual(["../../../cfg/conf/b.yml", "/var/log"]);
   });
 });
