@@ -11,7 +11,9 @@
  *   are re-read when more data arrives. With `follow: false` (or at the end of a rotated file) it is emitted with
  *   `complete: false`.
  * - Memory is bounded: one read buffer of `readChunkBytes`, grown up to `maxLineBytes` for a long line; a line
- *   longer than that is emitted in `maxLineBytes` pieces with `complete: false`.
+ *   longer than that is emitted in `maxLineBytes` pieces with `complete: false`. A read that fills less than a
+ *   quarter of the buffer is copied out and the buffer reused, so data held downstream (waiting for acks) costs at
+ *   most 4× its size even when lines trickle in one per read.
  * - Change detection: `fs.watch` on the directory as a wake-up hint, and polling every `pollIntervalMs` as the
  *   ground truth (fs.watch is unreliable on network/overlay file systems).
  * - Shutdown: abort `signal`; the generator returns after closing its descriptors.
@@ -197,6 +199,8 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
   const signal = options.signal;
   const wakers = new Set<() => void>();
   let watcher: FSWatcher | undefined;
+  let current: FileHandle | undefined; // closed in `finally`, also when the consumer stops iterating early
+  let buf: Buffer | undefined;
   if (follow && options.watch !== false) {
     try {
       watcher = watch(dirname(options.path), { persistent: false }, () => {
@@ -219,6 +223,7 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
         if (!step.live || !follow) yield { type: "missing", path: step.path, offset: step.offset };
         continue;
       }
+      current = fh;
       let file = await identify(fh, step.path);
       let pos = step.offset;
       let reason: TailOpenReason = step.offset > 0 ? "resume" : "start";
@@ -244,12 +249,21 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
               continue;
             }
           }
-          const buf = Buffer.allocUnsafe(readSize);
+          if (buf === undefined || buf.length !== readSize) buf = Buffer.allocUnsafe(readSize);
           const { bytesRead: n } = await fh.read(buf, 0, readSize, pos);
           if (n > 0 && file.fingerprintBytes < FINGERPRINT_BYTES) file = await identify(fh, step.path);
           const nl = n > 0 ? buf.lastIndexOf(10, n - 1) : -1;
           if (nl !== -1) {
-            yield { type: "data", file, offset: pos, data: buf.subarray(0, nl + 1), complete: true };
+            // Hand the read buffer over when it is mostly full; copy small reads out and reuse it, so a slow
+            // trickle of lines cannot pin one whole read buffer per line while batches wait for acks.
+            let data: Buffer;
+            if ((nl + 1) * 4 >= buf.length) {
+              data = buf.subarray(0, nl + 1);
+              buf = undefined;
+            } else {
+              data = Buffer.from(buf.subarray(0, nl + 1));
+            }
+            yield { type: "data", file, offset: pos, data, complete: true };
             pos += nl + 1;
             readSize = chunk;
             rotatedSince = undefined;
@@ -260,7 +274,8 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
               readSize = Math.min(readSize * 2, maxLine);
               continue;
             }
-            yield { type: "data", file, offset: pos, data: buf.subarray(0, n), complete: false };
+            yield { type: "data", file, offset: pos, data: buf, complete: false };
+            buf = undefined;
             pos += n;
             continue;
           }
@@ -276,7 +291,7 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
               closeReason = "rotated";
             }
             if (n > 0) {
-              yield { type: "data", file, offset: pos, data: buf.subarray(0, n), complete: false };
+              yield { type: "data", file, offset: pos, data: Buffer.from(buf.subarray(0, n)), complete: false };
               pos += n;
             }
             break;
@@ -285,6 +300,7 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
           await sleepOrWake(pollMs, signal, wakers);
         }
         yield { type: "close", file, offset: pos, reason: closeReason };
+        current = undefined;
         await fh.close();
         if (closeReason !== "rotated" || !step.live || signal?.aborted) break;
         // Live file was renamed away: follow the new one at the same path.
@@ -295,6 +311,7 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
         }
         if (!next) return;
         fh = next;
+        current = fh;
         file = await identify(fh, step.path);
         pos = 0;
         readSize = chunk;
@@ -305,6 +322,7 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
     }
   } finally {
     watcher?.close();
+    await current?.close();
   }
 }
 

@@ -156,6 +156,28 @@ describe("tailFile following", () => {
     expect(h.text()).toBe(lines(0, 3) + lines(500, 520));
   });
 
+  it("does not pin a whole read buffer per line when lines trickle in", async () => {
+    await writeFile(path, "");
+    const h = new TailHarness({ path, readChunkBytes: 256 * 1024 });
+    for (let i = 0; i < 5; i++) {
+      await appendFile(path, line(i));
+      await h.waitFor((x) => x.text().includes(line(i)));
+    }
+    await h.stop();
+    const data = h.events.filter((e) => e.type === "data");
+    expect(data).toHaveLength(5);
+    for (const d of data) if (d.type === "data") expect(d.data.buffer.byteLength).toBeLessThanOrEqual(Math.max(8192, Buffer.poolSize)); // a pool slab, not 256 KiB
+  });
+
+  it("closes its file when the consumer stops early", async () => {
+    await writeFile(path, lines(0, 10));
+    const gen = tailFile({ path, readChunkBytes: 64 });
+    for await (const e of gen) if (e.type === "data") break; // return() runs the generator's finally
+    const fds = await import("node:fs/promises").then((m) => m.readdir("/proc/self/fd").catch(() => [] as string[]));
+    const targets = await Promise.all(fds.map((fd) => import("node:fs/promises").then((m) => m.readlink(`/proc/self/fd/${fd}`).catch(() => ""))));
+    expect(targets).not.toContain(path);
+  });
+
   it("waits for the file to appear", async () => {
     const h = new TailHarness({ path });
     await new Promise((r) => setTimeout(r, 60));
