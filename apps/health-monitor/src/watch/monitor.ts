@@ -4,7 +4,7 @@
  * All IO goes through the {@link Engine} port; `close()` stops every loop.
  */
 import type { AuditWaiver } from "@soc/config";
-import { type AutohealDecision, AutohealMachine } from "../autoheal/machine.js";
+import type { AutohealDecision, AutohealMachine } from "../autoheal/machine.js";
 import { type AuditReport, auditInspected, findingsByRule } from "../audit/run.js";
 import type { Engine } from "../docker/engine.js";
 import { sleep } from "../events/backoff.js";
