@@ -22,3 +22,5 @@ export * from "./input/checkpoint-store.js";
 export * from "./input/tailer.js";
 export * from "./commands/summarize.js";
 export * from "./options.js";
+export * from "./ship/delivery.js";
+export * from "./ship/dead-letter.js";

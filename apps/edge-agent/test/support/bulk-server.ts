@@ -88,7 +88,8 @@ export class BulkTestServer {
   #failRequests: { count: number; status: number }[] = [];
   #itemRules: { rule: ItemFailureRule; ids?: Set<string>; failures: Map<string, number> }[] = [];
   #delayMs = 0;
-  #drops: { count: number; when: "mid-request" | "after-indexing" }[] = [];
+  #dropsMid: { count: number }[] = [];
+  #dropsAfter: { count: number }[] = [];
   #seqNo = 0;
   readonly #adminState: AdminState = {
     templates: this.templates,
@@ -142,10 +143,11 @@ export class BulkTestServer {
 
   /**
    * Destroy the socket of the next `count` `_bulk` requests: `"mid-request"` while the body is arriving (nothing
-   * indexed), `"after-indexing"` once the documents are stored but before any response (the client cannot know).
+   * indexed), `"after-indexing"` once the documents of a request that got HTTP 200 are stored but before any
+   * response is sent (the client cannot know they were indexed).
    */
   dropNextBulkConnections(count: number, when: "mid-request" | "after-indexing" = "mid-request"): void {
-    this.#drops.push({ count, when });
+    (when === "mid-request" ? this.#dropsMid : this.#dropsAfter).push({ count });
   }
 
   /** Remove every injected fault. */
@@ -153,7 +155,8 @@ export class BulkTestServer {
     this.#failRequests = [];
     this.#itemRules = [];
     this.#delayMs = 0;
-    this.#drops = [];
+    this.#dropsMid = [];
+    this.#dropsAfter = [];
   }
 
   /** Number of stored documents, in one index or all. */
@@ -196,8 +199,7 @@ export class BulkTestServer {
     const url = new URL(req.url ?? "/", this.#url);
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const isBulk = req.method === "POST" || req.method === "PUT" ? parts.at(-1) === "_bulk" && parts.length <= 2 : false;
-    const drop = isBulk ? this.#take(this.#drops) : undefined;
-    if (drop?.when === "mid-request") {
+    if (isBulk && this.#take(this.#dropsMid)) {
       this.stats.droppedConnections++;
       req.once("data", () => req.socket.destroy());
       req.once("end", () => req.socket.destroy());
@@ -215,7 +217,7 @@ export class BulkTestServer {
       this.stats.bulkRequests++;
       ({ status, out } = this.#bulk(body, parts.length === 2 ? parts[0] : undefined));
       this.stats.bulkStatuses[status] = (this.stats.bulkStatuses[status] ?? 0) + 1;
-      if (drop?.when === "after-indexing") {
+      if (status === 200 && this.#take(this.#dropsAfter)) {
         this.stats.droppedConnections++;
         req.socket.destroy();
         return;
