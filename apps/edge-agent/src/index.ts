@@ -24,3 +24,4 @@ export * from "./commands/summarize.js";
 export * from "./options.js";
 export * from "./ship/delivery.js";
 export * from "./ship/dead-letter.js";
+export * from "./ship/index-setup.js";
