@@ -8,7 +8,7 @@ import { applyEnvOverrides, type EnvOverride } from "./env.js";
 import { ConfigError, type ConfigIssue } from "./errors.js";
 import { positionOf } from "./positions.js";
 import { DEFAULT_MAX_BYTES, readConfigText } from "./read.js";
-import { parseYamlSource } from "./yaml.js";
+import { MAX_ISSUES, parseYamlSource } from "./yaml.js";
 import { flattenIssues, toConfigIssues } from "./zod-issues.js";
 
 /** Options of {@link loadConfig}. */
@@ -50,7 +50,10 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   const result = SocConfigSchema.safeParse(env.value);
   const issues: ConfigIssue[] = [...env.issues];
   if (!result.success) {
-    const plain = flattenIssues(result.error.issues, env.value, SocConfigSchema);
+    const all = flattenIssues(result.error.issues, env.value, SocConfigSchema);
+    // Positioning walks the document, so only the issues that will be shown are positioned.
+    const plain = all.slice(0, MAX_ISSUES);
+    if (all.length > MAX_ISSUES) issues.push({ file, path: "", code: "too_many_issues", message: `…and ${all.length - MAX_ISSUES} more problems (fix the ones above first)` });
     issues.push(
       ...toConfigIssues(plain, file, (p) => {
         const ov = env.overrides.find((o) => o.segments.length <= p.path.length && o.segments.every((s, i) => String(s) === String(p.path[i])));

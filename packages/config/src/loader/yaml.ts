@@ -26,14 +26,15 @@ export interface ParsedSource {
 }
 
 /**
+ * `uniqueKeys: false` because the package's own check is quadratic (a 700 KB file of 50 000 keys took a
+ * minute); {@link parseYamlSource} checks duplicates itself with a Set per mapping.
  * `merge: true` keeps the `<<: *anchor` merge keys Compose users write (an extension YAML 1.2 dropped but
  * that the `yaml` package supports); merged aliases count towards {@link MAX_ALIAS_COUNT}.
  */
-const PARSE_OPTIONS = { version: "1.2", schema: "core", uniqueKeys: true, strict: true, prettyErrors: false, merge: true } as const;
+const PARSE_OPTIONS = { version: "1.2", schema: "core", uniqueKeys: false, strict: true, prettyErrors: false, merge: true } as const;
 
 const YAML_MESSAGES: Record<string, string> = {
   TAB_AS_INDENT: "tabs are not allowed as indentation in YAML; indent with spaces",
-  DUPLICATE_KEY: "duplicate key: each key may appear only once in a mapping",
   MULTIPLE_DOCS: "several YAML documents in one file",
 };
 
@@ -72,15 +73,29 @@ export function parseYamlSource(text: string, file: string): ParsedSource {
     if (unresolved !== undefined) issues.push(tagIssue(e.pos[0], unresolved));
     else issues.push(issueAt(e.pos[0], `yaml_${e.code.toLowerCase()}`, YAML_MESSAGES[e.code] ?? e.message.split("\n")[0] ?? e.message));
   }
-  // Tags the core schema resolves without a warning but that are not core (e.g. !!binary, !!set, !!omap).
+  // Tags the core schema resolves without a warning but that are not core (e.g. !!binary, !!set, !!omap),
+  // duplicate keys and keys that are not scalars.
   visit(doc, (_key, node) => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const k = pair.key;
+        if (!isScalar(k)) {
+          issues.push(issueAt((k as { range?: [number] } | null)?.range?.[0] ?? node.range?.[0] ?? 0, "yaml_complex_key", "keys must be plain scalars (strings), not mappings, lists or aliases"));
+          continue;
+        }
+        const name = String(k.value);
+        if (seen.has(name)) issues.push(issueAt(k.range?.[0] ?? 0, "yaml_duplicate_key", `duplicate key "${name}": each key may appear only once in a mapping`));
+        seen.add(name);
+      }
+    }
     if ((isScalar(node) || isCollection(node)) && node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
       const tag = node.tag;
       const at = issueAt(node.range?.[0] ?? 0, "forbidden_tag", "");
       if (!issues.some((i) => i.code === "forbidden_tag" && i.line === at.line)) issues.push(tagIssue(node.range?.[0] ?? 0, tag));
     }
   });
-  if (issues.length > 0) throw new ConfigError(dedupe(issues));
+  if (issues.length > 0) throw new ConfigError(capIssues(dedupe(issues), file));
   if (!isMap(doc.contents)) {
     const found = isCollection(doc.contents) ? "a sequence" : isAlias(doc.contents) ? "an alias" : `a scalar (${JSON.stringify(String(doc.contents))})`;
     throw new ConfigError([issueAt(doc.contents.range?.[0] ?? 0, "not_a_mapping", `the top level must be a mapping (version: 1, project: ...); found ${found}`)]);
@@ -113,6 +128,16 @@ function findTooDeep(root: CST.Document): number | undefined {
     }
   }
   return undefined;
+}
+
+/** Most issues reported for one file; the rest are summarised in one line (and never positioned). */
+export const MAX_ISSUES = 100;
+
+/** Keeps the first {@link MAX_ISSUES} issues (in source order) and adds one saying how many were left out. */
+export function capIssues(issues: ConfigIssue[], file: string): ConfigIssue[] {
+  if (issues.length <= MAX_ISSUES) return issues;
+  const sorted = [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+  return [...sorted.slice(0, MAX_ISSUES), { file, path: "", code: "too_many_issues", message: `…and ${issues.length - MAX_ISSUES} more problems (fix the ones above first)` }];
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

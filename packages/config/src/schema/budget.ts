@@ -62,20 +62,35 @@ export interface BudgetProblem {
   message: string;
 }
 
+/** Containers named in a budget message, largest first; the rest are counted. */
+const TOP_SHOWN = 10;
+
 /** Checks the budget; returns one problem per exceeded resource and scope. */
 export function checkBudget(cfg: Cfg): BudgetProblem[] {
   const lines = budgetLines(cfg);
   const cpuCap = cfg.host.cpus - cfg.host.headroom.cpus;
   const memCap = parseMemoryBytes(cfg.host.memory) - parseMemoryBytes(cfg.host.headroom.memory);
-  const scopes: { label: string; active: BudgetLine[] }[] = [];
-  if (cfg.host.budgetScope === "all") scopes.push({ label: "all enabled containers", active: lines });
+  // A scope is a base set of lines (shared, summed once) plus its own extra lines, so the per-profile check
+  // costs O(lines + profiles) rather than O(lines × profiles); the full list is built only for a message.
+  const sum = (ls: readonly BudgetLine[]) => ls.reduce((a, l) => ({ cpu: a.cpu + (l.cpus ?? 0), mem: a.mem + (l.memoryBytes ?? 0) }), { cpu: 0, mem: 0 });
+  const scopes: { label: string; base: BudgetLine[]; baseSum: { cpu: number; mem: number }; extra: BudgetLine[] }[] = [];
+  if (cfg.host.budgetScope === "all") scopes.push({ label: "all enabled containers", base: lines, baseSum: sum(lines), extra: [] });
   else {
-    const profiles = Object.keys(cfg.profiles);
     const always = lines.filter((l) => l.profiles.length === 0);
-    scopes.push({ label: "the always-on containers", active: always });
-    for (const p of profiles) {
-      const on = expandProfiles(cfg, [p]);
-      scopes.push({ label: `profile "${p}"`, active: lines.filter((l) => l.profiles.length === 0 || l.profiles.some((x) => on.has(x))) });
+    const alwaysSum = sum(always);
+    const byProfile = new Map<string, BudgetLine[]>();
+    for (const l of lines) {
+      for (const x of new Set(l.profiles)) {
+        const list = byProfile.get(x);
+        if (list) list.push(l);
+        else byProfile.set(x, [l]);
+      }
+    }
+    scopes.push({ label: "the always-on containers", base: always, baseSum: alwaysSum, extra: [] });
+    for (const p of Object.keys(cfg.profiles)) {
+      const extra = new Set<BudgetLine>();
+      for (const q of expandProfiles(cfg, [p])) for (const l of byProfile.get(q) ?? []) extra.add(l);
+      scopes.push({ label: `profile "${p}"`, base: always, baseSum: alwaysSum, extra: [...extra] });
     }
   }
   const problems: BudgetProblem[] = [];
@@ -88,11 +103,15 @@ export function checkBudget(cfg: Cfg): BudgetProblem[] {
     problems.push({ path: ["host", "headroom", "cpus"], message: `the headroom (${cfg.host.headroom.cpus} cores) leaves nothing of host.cpus (${cfg.host.cpus}) for containers; lower host.headroom.cpus or raise host.cpus` });
   }
   if (problems.length) return problems;
-  for (const { label, active } of scopes) {
-    const cpu = active.reduce((s, l) => s + (l.cpus ?? 0), 0);
-    const mem = active.reduce((s, l) => s + (l.memoryBytes ?? 0), 0);
-    const top = (f: (l: BudgetLine) => number, fmt: (n: number) => string) =>
-      [...active].filter((l) => f(l) > 0).sort((a, b) => f(b) - f(a)).map((l) => `${l.name} ${fmt(f(l))}`).join(", ");
+  for (const { label, base, baseSum, extra } of scopes) {
+    const extraSum = sum(extra);
+    const cpu = baseSum.cpu + extraSum.cpu;
+    const mem = baseSum.mem + extraSum.mem;
+    const top = (f: (l: BudgetLine) => number, fmt: (n: number) => string) => {
+      const biggest = [...base, ...extra].filter((l) => f(l) > 0).sort((a, b) => f(b) - f(a));
+      const shown = biggest.slice(0, TOP_SHOWN).map((l) => `${l.name} ${fmt(f(l))}`).join(", ");
+      return biggest.length > TOP_SHOWN ? `${shown} and ${biggest.length - TOP_SHOWN} more` : shown;
+    };
     if (mem > memCap) {
       problems.push({
         path: ["host", "memory"],

@@ -17,10 +17,18 @@ export function containerNames(cfg: Cfg): string[] {
   return [...apps, ...Object.keys(cfg.services)];
 }
 
-function checkRef(ctx: Ctx, path: (string | number)[], kind: string, name: string, known: string[]): void {
-  if (known.includes(name)) return;
-  const hint = suggest(name, known);
-  const list = known.length ? `declared: ${known.join(", ")}` : `none is declared`;
+/** Declared names, as a list (for messages) and a set (for lookups: configs may declare thousands). */
+interface Known {
+  list: string[];
+  set: Set<string>;
+}
+const known = (list: string[]): Known => ({ list, set: new Set(list) });
+
+function checkRef(ctx: Ctx, path: (string | number)[], kind: string, name: string, k: Known): void {
+  if (k.set.has(name)) return;
+  // Suggestions cost O(declared) each; past a thousand names a hint is both slow and unlikely to help.
+  const hint = k.list.length <= 1000 ? suggest(name, k.list) : undefined;
+  const list = k.list.length === 0 ? "none is declared" : k.list.length <= 20 ? `declared: ${k.list.join(", ")}` : `${k.list.length} declared`;
   ctx.addIssue({ code: "custom", path, message: `unknown ${kind} "${name}"${hint ? ` — did you mean "${hint}"?` : ""} (${list})` });
 }
 
@@ -35,12 +43,12 @@ export function namedVolumeOf(mount: string | { type: string; source?: string | 
 
 /** Adds an issue for every reference in `cfg` that points at nothing. */
 export function checkReferences(cfg: Cfg, ctx: Ctx): void {
-  const networks = Object.keys(cfg.networks);
-  const volumes = Object.keys(cfg.volumes);
-  const secrets = Object.keys(cfg.secrets);
-  const profiles = Object.keys(cfg.profiles);
-  const receivers = Object.keys(cfg.monitoring.receivers);
-  const containers = containerNames(cfg);
+  const networks = known(Object.keys(cfg.networks));
+  const volumes = known(Object.keys(cfg.volumes));
+  const secrets = known(Object.keys(cfg.secrets));
+  const profiles = known(Object.keys(cfg.profiles));
+  const receivers = known(Object.keys(cfg.monitoring.receivers));
+  const containers = known(containerNames(cfg));
 
   for (const [name, p] of Object.entries(cfg.profiles)) {
     p.includes.forEach((inc, i) => checkRef(ctx, ["profiles", name, "includes", i], "profile", inc, profiles));
@@ -57,8 +65,8 @@ export function checkReferences(cfg: Cfg, ctx: Ctx): void {
       if (v !== undefined) checkRef(ctx, [...base, "volumes", i], "volume", v, volumes);
     });
     const deps = Array.isArray(c.dependsOn) ? c.dependsOn : Object.keys(c.dependsOn ?? {});
-    deps.forEach((d) => {
-      const path = Array.isArray(c.dependsOn) ? [...base, "dependsOn", c.dependsOn.indexOf(d)] : [...base, "dependsOn", d];
+    deps.forEach((d, i) => {
+      const path = Array.isArray(c.dependsOn) ? [...base, "dependsOn", i] : [...base, "dependsOn", d];
       if (d === own) ctx.addIssue({ code: "custom", path, message: `"${own}" cannot depend on itself` });
       else checkRef(ctx, path, "container (app or service)", d, containers);
     });
@@ -66,8 +74,10 @@ export function checkReferences(cfg: Cfg, ctx: Ctx): void {
       ctx.addIssue({ code: "custom", path: [...base, "networks"], message: `networkMode "${c.networkMode}" cannot be combined with networks` });
     }
   }
+  const count = new Map<string, number>();
+  for (const c of containers.list) count.set(c, (count.get(c) ?? 0) + 1);
   for (const name of Object.keys(cfg.services)) {
-    if (containers.filter((c) => c === name).length > 1) {
+    if ((count.get(name) ?? 0) > 1) {
       ctx.addIssue({ code: "custom", path: ["services", name], message: `service "${name}" has the name of an enabled app; rename it or disable the app` });
     }
   }
