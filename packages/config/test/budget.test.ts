@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { budgetLines, checkBudget, ConfigError, expandProfiles, parseConfig, SocConfigShape } from "../src/index.js";
+import { budgetLines, checkBudget, type ConfigError, expandProfiles, parseConfig, SocConfigShape } from "../src/index.js";
 
 const base = { version: 1, project: { name: "pi" } } as const;
 const svc = (cpus: number, memory: string, profiles?: string[]) => ({ image: "x:1", resources: { limits: { cpus, memory } }, ...(profiles ? { profiles } : {}) });
