@@ -24,6 +24,16 @@ describe("buildBulkBody", () => {
     expect(body.length).toBe(docs.reduce((n, d) => n + bulkActionBytes("index", d.index, d.id) + d.raw.length + 1, 0));
   });
 
+  it("writes into a scratch buffer when it is large enough, else allocates", () => {
+    const docs = [{ index: "i", id: "x", raw: Buffer.from('{"a":1}') }];
+    const scratch = Buffer.alloc(1024);
+    const body = buildBulkBody(docs, "index", scratch);
+    expect(body.buffer).toBe(scratch.buffer);
+    expect(body.toString()).toBe('{"index":{"_index":"i","_id":"x"}}\n{"a":1}\n');
+    const small = Buffer.alloc(4);
+    expect(buildBulkBody(docs, "index", small).buffer).not.toBe(small.buffer);
+  });
+
   it("supports create and an empty batch", () => {
     const body = buildBulkBody([{ index: "i", id: "x", raw: Buffer.from("{}") }], "create").toString();
     expect(body).toBe('{"create":{"_index":"i","_id":"x"}}\n{}\n');
