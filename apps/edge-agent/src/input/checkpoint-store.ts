@@ -2,8 +2,10 @@
  * Durable checkpoint persistence (IO adapter).
  *
  * {@link writeFileAtomic}: write a temp file in the same directory, fsync it, rename it over the target, fsync the
- * directory. A crash leaves either the old or the new file, never a torn one (POSIX rename(2) atomicity; the
- * directory fsync makes the rename itself durable, see "Files are hard" / ext4 `auto_da_alloc` discussions).
+ * directory. A crash leaves either the old or the new file, never a torn one: rename(2) replaces the target
+ * atomically (POSIX), fsync of the temp file makes its content durable before the rename, and fsync of the
+ * directory makes the rename itself durable (see the fsync(2) man page: syncing a file does not sync its
+ * directory entry).
  * @module
  */
 import { randomBytes } from "node:crypto";

@@ -14,7 +14,7 @@
  */
 import type { EventPriority } from "../eve/event-types.js";
 
-/** Options for {@link Batcher}. Defaults follow Vector's elasticsearch sink scale for a small device. */
+/** Options for {@link Batcher}. Defaults suit a Raspberry Pi shipping to one OpenSearch domain. */
 export interface BatcherOptions {
   /** Max events per batch. Default 5000. */
   readonly batchMaxEvents?: number;
