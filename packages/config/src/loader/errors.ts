@@ -64,3 +64,13 @@ function compareIssues(a: ConfigIssue, b: ConfigIssue): number {
 export function dotted(path: readonly PropertyKey[]): string {
   return path.map(String).join(".");
 }
+
+/** Most issues reported for one file; the rest are summarised in one line (and never positioned). */
+export const MAX_ISSUES = 100;
+
+/** Keeps the first {@link MAX_ISSUES} issues (in source order) and adds one saying how many were left out. */
+export function capIssues(issues: ConfigIssue[], file: string): ConfigIssue[] {
+  if (issues.length <= MAX_ISSUES) return issues;
+  const sorted = [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+  return [...sorted.slice(0, MAX_ISSUES), { file, path: "", code: "too_many_issues", message: `…and ${issues.length - MAX_ISSUES} more problems (fix the ones above first)` }];
+}

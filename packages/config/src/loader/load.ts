@@ -5,10 +5,10 @@
 import { dirname, resolve } from "node:path";
 import { SocConfigSchema, type SocConfig } from "../schema/root.js";
 import { applyEnvOverrides, type EnvOverride } from "./env.js";
-import { ConfigError, type ConfigIssue } from "./errors.js";
+import { ConfigError, MAX_ISSUES, type ConfigIssue } from "./errors.js";
 import { positionOf } from "./positions.js";
 import { DEFAULT_MAX_BYTES, readConfigText } from "./read.js";
-import { MAX_ISSUES, parseYamlSource } from "./yaml.js";
+import { parseYamlSource } from "./yaml.js";
 import { flattenIssues, toConfigIssues } from "./zod-issues.js";
 
 /** Options of {@link loadConfig}. */

@@ -8,7 +8,7 @@
  * (https://eemeli.org/yaml/#options).
  */
 import { Composer, type Document, isAlias, isCollection, isMap, isScalar, LineCounter, Parser, visit, type CST } from "yaml";
-import { ConfigError, type ConfigIssue } from "./errors.js";
+import { capIssues, ConfigError, type ConfigIssue } from "./errors.js";
 
 /** Deepest accepted nesting of mappings/sequences. Real configs stay under 12. */
 export const MAX_DEPTH = 64;
@@ -128,16 +128,6 @@ function findTooDeep(root: CST.Document): number | undefined {
     }
   }
   return undefined;
-}
-
-/** Most issues reported for one file; the rest are summarised in one line (and never positioned). */
-export const MAX_ISSUES = 100;
-
-/** Keeps the first {@link MAX_ISSUES} issues (in source order) and adds one saying how many were left out. */
-export function capIssues(issues: ConfigIssue[], file: string): ConfigIssue[] {
-  if (issues.length <= MAX_ISSUES) return issues;
-  const sorted = [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
-  return [...sorted.slice(0, MAX_ISSUES), { file, path: "", code: "too_many_issues", message: `…and ${issues.length - MAX_ISSUES} more problems (fix the ones above first)` }];
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import { suggest } from "../suggest.js";
-import { dotted, type ConfigIssue } from "./errors.js";
+import { dotted, MAX_ISSUES, type ConfigIssue } from "./errors.js";
 import { isRecord, knownKeysAt } from "./schema-walk.js";
 
 type Path = (string | number)[];
@@ -48,6 +48,8 @@ const typed = (v: unknown): string =>
 /** Converts zod issues for `data` (validated against `schema`) into flattened, helpful issues. */
 export function flattenIssues(issues: readonly RawIssue[], data: unknown, schema: z.ZodType, prefix: Path = []): PlainIssue[] {
   const out: PlainIssue[] = [];
+  // Hints cost an edit-distance scan each; only the issues that will be shown (MAX_ISSUES) get one.
+  let hints = MAX_ISSUES;
   for (const issue of issues) {
     const path = [...prefix, ...norm(issue.path)];
     const found = valueAt(data, path);
@@ -55,7 +57,7 @@ export function flattenIssues(issues: readonly RawIssue[], data: unknown, schema
       case "unrecognized_keys": {
         const known = knownKeysAt(schema, data, path);
         for (const key of issue.keys) {
-          const hint = suggest(key, known);
+          const hint = hints-- > 0 ? suggest(key, known) : undefined;
           out.push({
             path: [...path, key],
             code: "unrecognized_keys",
