@@ -67,10 +67,10 @@ export class TestDockerd {
   readonly socket: string;
   private proc: ChildProcess | undefined;
   private logFd: number | undefined;
+  private readonly bins: { dockerd: string; docker: string; busybox: string };
 
-  constructor(
-    private readonly bins: { dockerd: string; docker: string; busybox: string },
-  ) {
+  constructor(bins: { dockerd: string; docker: string; busybox: string }) {
+    this.bins = bins;
     this.dir = mkdtempSync(join(tmpdir(), "soc-hm-"));
     this.socket = join(this.dir, "docker.sock");
   }
