@@ -7,10 +7,20 @@ import { Command, CommanderError } from "commander";
 import { stringify } from "yaml";
 import { explain, formatFieldInfo, UnknownPathError } from "./explain.js";
 import { toJsonSchema } from "./json-schema.js";
-import { ConfigError } from "./loader/errors.js";
+import { ConfigError, type ConfigIssue } from "./loader/errors.js";
 import { loadConfig } from "./loader/load.js";
 import { redact } from "./redact.js";
 import { APP_NAMES, type AppKey } from "./schema/apps.js";
+
+/** One file's result in `validate --json`. */
+interface ValidateReport {
+  file: string;
+  valid: boolean;
+  apps?: number;
+  services?: number;
+  overrides?: { variable: string; path: string }[];
+  issues: ConfigIssue[];
+}
 
 const EXIT_INVALID = 1;
 const EXIT_USAGE = 2;
@@ -42,19 +52,29 @@ function program(): Command {
   p.command("validate")
     .description("check config files; prints one line per valid file, every problem of an invalid one (exit 1)")
     .argument("<file...>", "config files")
-    .action(async (files: string[]) => {
+    .option("--json", "print one JSON report on stdout instead: [{ file, valid, apps, services, overrides, issues }]")
+    .action(async (files: string[], opts: { json?: boolean }) => {
       let code = 0;
+      const reports: ValidateReport[] = [];
       for (const f of files) {
         try {
           const { config, overrides } = await loadConfig(f, { env: process.env });
           const apps = (Object.keys(APP_NAMES) as AppKey[]).filter((k) => config.apps[k].enabled).length;
           const services = Object.values(config.services).filter((s) => s.enabled).length;
+          reports.push({ file: f, valid: true, apps, services, overrides, issues: [] });
+          if (opts.json === true) continue;
           const ov = overrides.length > 0 ? `, ${overrides.length} env override${overrides.length === 1 ? "" : "s"}` : "";
           out(`✓ ${f}: valid (${apps} app${apps === 1 ? "" : "s"}, ${services} service${services === 1 ? "" : "s"}${ov})`);
         } catch (e) {
-          code = reportOrThrow(e, f);
+          if (opts.json === true && e instanceof ConfigError) {
+            reports.push({ file: f, valid: false, issues: e.issues });
+            code = EXIT_INVALID;
+          } else {
+            code = reportOrThrow(e, f);
+          }
         }
       }
+      if (opts.json === true) out(JSON.stringify(reports, null, 2));
       process.exitCode = code;
     });
 

@@ -11,8 +11,12 @@ import { OpenSearchAws } from "./schema/opensearch.js";
 import { Service } from "./schema/service.js";
 import { SocConfigSchema } from "./schema/root.js";
 
-/** `$id` of the generated schema. */
-export const JSON_SCHEMA_ID = "https://github.com/soc-stack/soc-stack/raw/main/packages/config/schema/soc-config.schema.json";
+/**
+ * `$id` of the generated schema: a URN, since the schema is not served from any URL (editors point at the
+ * file with `# yaml-language-server: $schema=<relative path>`; the package exports it as
+ * `@soc/config/schema.json`).
+ */
+export const JSON_SCHEMA_ID = "urn:soc-stack:soc-config:v1";
 
 /** A JSON Schema document (draft-07). */
 export type JsonSchema = { [key: string]: unknown };

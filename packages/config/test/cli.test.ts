@@ -37,6 +37,17 @@ describe("soc-config CLI", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("validate --json: machine-readable report, same exit codes", () => {
+    const good = fixture("good/minimal.yaml");
+    const bad = fixture("invalid/references.yaml");
+    const r = run(["validate", "--json", good, bad], { SOC__LOGGING__LEVEL: "debug" });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { file: string; valid: boolean; apps?: number; overrides?: unknown[]; issues: { line?: number; path: string }[] }[];
+    expect(report[0]).toEqual({ file: good, valid: true, apps: 3, services: 0, overrides: [{ variable: "SOC__LOGGING__LEVEL", path: "logging.level" }], issues: [] });
+    expect(report[1]?.valid).toBe(false);
+    expect(report[1]?.issues.map((i) => `${i.line} ${i.path}`)).toEqual(["11 services.redis.networks.1", "13 services.redis.volumes.0", "15 services.redis.dependsOn.grafna", "19 services.grafana.profiles.0"]);
+  });
+
   it("validate: hostile input exits 1 with the file named", () => {
     const f = fixture("bad/alias-bomb.yaml");
     const r = run(["validate", f]);

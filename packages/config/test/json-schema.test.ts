@@ -46,7 +46,7 @@ describe("JSON Schema", () => {
 
   it("is draft-07 with $id and title, and the committed file is the generated one", () => {
     expect(schema["$schema"]).toBe("http://json-schema.org/draft-07/schema#");
-    expect(schema["$id"]).toMatch(/soc-config\.schema\.json$/);
+    expect(schema["$id"]).toBe("urn:soc-stack:soc-config:v1");
     expect(schema["title"]).toContain("SOC stack config");
     const committed = readFileSync(join(pkgRoot, "schema", "soc-config.schema.json"), "utf8");
     expect(committed).toBe(`${JSON.stringify(schema, null, 2)}\n`);
