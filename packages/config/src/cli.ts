@@ -84,9 +84,13 @@ function program(): Command {
     .option("--json", "print JSON instead of YAML")
     .action(async (file: string, opts: { json?: boolean }) => {
       try {
-        const { config } = await loadConfig(file, { env: process.env });
+        const { config, overrides } = await loadConfig(file, { env: process.env });
         const shown = redact(config);
-        out(opts.json === true ? JSON.stringify(shown, null, 2) : stringify(shown, { lineWidth: 0 }));
+        if (opts.json === true) out(JSON.stringify(shown, null, 2));
+        else {
+          const header = [`# ${file}, resolved: defaults applied, secrets redacted`, ...overrides.map((o) => `# ${o.path} from env ${o.variable}`)];
+          out(`${header.join("\n")}\n${stringify(shown, { lineWidth: 0 })}`);
+        }
       } catch (e) {
         process.exitCode = reportOrThrow(e, file);
       }

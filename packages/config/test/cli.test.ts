@@ -66,9 +66,11 @@ describe("soc-config CLI", () => {
     expect(bad.stderr).toContain('env SOC__HOTS__CPUS: "HOTS" matches no key of the top level — did you mean host?');
   });
 
-  it("print: YAML with secrets redacted", () => {
-    const r = run(["print", fixture("good/full.yaml")]);
+  it("print: YAML with secrets redacted, overrides listed", () => {
+    const r = run(["print", fixture("good/full.yaml")], { SOC__LOGGING__LEVEL: "warn" });
     expect(r.code).toBe(0);
+    expect(r.stdout.split("\n").slice(0, 2)).toEqual([`# ${fixture("good/full.yaml")}, resolved: defaults applied, secrets redacted`, "# logging.level from env SOC__LOGGING__LEVEL"]);
+    expect(r.stdout).toContain("\nlogging:\n  level: warn\n");
     expect(r.stdout).toContain('REDIS_PASSWORD: "<secret: env REDIS_PASSWORD>"');
     expect(r.stdout).toContain("REDIS_EXPORTER_API_KEY: <redacted>");
     expect(r.stdout).not.toContain("not-really-secret");

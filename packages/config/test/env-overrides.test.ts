@@ -36,6 +36,13 @@ describe("env overrides", () => {
     expect(overrides[0]?.variable).toBe("SOC__APPS__EDGE_AGENT__SHIPPER__BATCH_MAX_EVENTS");
   });
 
+  it("adds entries to maps of plain values, but not new services", async () => {
+    const { config } = await loadConfig(full, { env: { SOC__SERVICES__GRAFANA__ENV__GF_LOG_LEVEL: "debug", SOC__SERVICES__GRAFANA__ENV__GF_SECURITY_ADMIN_USER: "root" } });
+    expect(config.services["grafana"]?.env).toMatchObject({ GF_LOG_LEVEL: "debug", GF_SECURITY_ADMIN_USER: "root" });
+    const e = await configError(() => loadConfig(full, { env: { SOC__SERVICES__NGINX__IMAGE: "nginx" } }));
+    expect(e.issues[0]?.message).toContain("sections like services must be declared in the file");
+  });
+
   it("creates sections the file omits", async () => {
     const { config } = await loadConfig(fixture("good/minimal.yaml"), { env: { SOC__KUBERNETES__HPA__MAX_REPLICAS: "9" } });
     expect(config.kubernetes.hpa.maxReplicas).toBe(9);

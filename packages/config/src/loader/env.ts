@@ -2,7 +2,8 @@
  * Environment overrides: `SOC__SECTION__KEY=value` sets `section.key`. Segments are split on `__` and
  * matched to the schema's keys (or, for maps such as `services`, to the keys already in the file)
  * ignoring case, `_` and `-`, so `SOC__APPS__EDGE_AGENT__SHIPPER__BATCH_MAX_EVENTS` sets
- * `apps.edgeAgent.shipper.batchMaxEvents`. Values are YAML 1.2 core scalars (`100`, `true`, `2G`), or JSON
+ * `apps.edgeAgent.shipper.batchMaxEvents`. The last segment may also add an entry to a map of plain values
+ * (`SOC__SERVICES__GRAFANA__ENV__GF_LOG_LEVEL=debug` adds `GF_LOG_LEVEL`, verbatim). Values are YAML 1.2 core scalars (`100`, `true`, `2G`), or JSON
  * when they start with `[` or `{`; a value that the field only accepts as a string stays a string.
  * Pure: the environment is a parameter (only CLI entry points read `process.env`).
  */
@@ -64,10 +65,14 @@ export function applyEnvOverrides(input: Record<string, unknown>, env: Record<st
         if (!isRecord(parent)) { fail(path, "env_unknown_path", `${dotted(path)} is not a mapping in the file; cannot set ${seg} inside it`); ok = false; break; }
         const candidates = container.kind === "object" ? container.keys : Object.keys(parent);
         const matches = candidates.filter((c) => fold(c) === fold(seg));
+        if (matches.length === 0 && container.kind === "record" && last) {
+          // A new entry of a map of plain values (env, labels, flags): the segment is the key, verbatim.
+          matches.push(seg);
+        }
         if (matches.length !== 1) {
           const where = path.length === 0 ? "the top level" : dotted(path);
           const hint = suggest(seg, candidates);
-          const what = container.kind === "record" ? `no entry of ${where} matches "${seg}" (overrides only change entries the file declares)` : `"${seg}" matches no key of ${where}`;
+          const what = container.kind === "record" ? `no entry of ${where} matches "${seg}" (overrides only add plain values such as env variables; sections like services must be declared in the file)` : `"${seg}" matches no key of ${where}`;
           fail(path, "env_unknown_path", matches.length > 1 ? `"${seg}" is ambiguous in ${where}: ${matches.join(", ")}` : `${what}${hint !== undefined ? ` — did you mean ${hint}?` : ""}${candidates.length > 0 && candidates.length <= 15 ? ` (known: ${candidates.join(", ")})` : ""}`);
           ok = false;
           break;
