@@ -46,6 +46,8 @@ export class AdaptiveDetector {
   private readonly level: RobustEwStats;
   /** Surprise of the last sample in scale units (0 during warm-up). */
   z = 0;
+  /** Signed residual of the last sample in scale units (0 during warm-up); `z = |residual|`. */
+  residual = 0;
   /** Non-finite samples seen (ignored). */
   invalidPoints = 0;
 
@@ -88,10 +90,12 @@ export class AdaptiveDetector {
     if (!Number.isFinite(x)) {
       this.invalidPoints += 1;
       this.z = 0;
+      this.residual = 0;
       return 0;
     }
     const floor = this.floor();
-    this.z = this.ready ? Math.abs(x - this.stats.mean) / Math.max(this.stats.sigma, floor) : 0;
+    this.residual = this.ready ? (x - this.stats.mean) / Math.max(this.stats.sigma, floor) : 0;
+    this.z = Math.abs(this.residual);
     this.stats.update(x, floor);
     this.level.update(Math.abs(x), 0);
     return surpriseToScore(this.z, this.o.zHalf);

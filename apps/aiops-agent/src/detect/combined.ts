@@ -19,6 +19,8 @@ export interface CombinedComponents {
   raw: number;
   /** Whether this sample opened a new anomaly event. */
   event: boolean;
+  /** Whether `raw >= params.alertThreshold` (the agent's alert condition). */
+  alert: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export class CombinedDetector {
   /** Samples scored so far (finite or not). */
   samples = 0;
   /** Components of the last sample (mutated in place). */
-  readonly last: CombinedComponents = { adaptiveZ: 0, seasonalZ: Number.NaN, cusumS: 0, raw: 0, event: false };
+  readonly last: CombinedComponents = { adaptiveZ: 0, seasonalZ: Number.NaN, cusumS: 0, raw: 0, event: false, alert: false };
   /** Number of anomaly events opened. */
   events = 0;
 
@@ -60,14 +62,15 @@ export class CombinedDetector {
     this.p = params;
     checkRange("CombinedDetector", "zHalf", params.zHalf, 1e-6, 1e6);
     checkRange("CombinedDetector", "eventThreshold", params.eventThreshold, 0, 1);
+    checkRange("CombinedDetector", "alertThreshold", params.alertThreshold, 0, 1);
     checkInt("CombinedDetector", "holdDownSamples", params.holdDownSamples, 0, 1e9);
     checkRange("CombinedDetector", "holdDownFactor", params.holdDownFactor, 0, 1);
     this.adaptive = new AdaptiveDetector(params.adaptive);
     this.seasonal = new SeasonalDetector(params.seasonal);
     this.cusum = new CusumDetector(params.cusum);
     this.rarity = new RarityCalibrator(params.rarity);
-    this.cusumRarity = new RarityCalibrator(params.rarity);
-    this.flatRarity = new RarityCalibrator(params.rarity);
+    this.cusumRarity = new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: 2 * params.cusum.k });
+    this.flatRarity = new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: params.flat.priorRate });
   }
 
   /** Non-finite samples seen (ignored by every component). */
@@ -80,15 +83,20 @@ export class CombinedDetector {
     this.samples += 1;
     this.adaptive.update(t, x);
     this.seasonal.update(t, x);
-    this.cusum.update(t, x);
     const za = this.adaptive.z;
     const seasonalReady = this.seasonal.readyAt(t);
     const zs = seasonalReady ? this.seasonal.z : Number.NaN;
     let zPoint = za;
+    let residual = this.adaptive.residual;
     if (seasonalReady) {
-      if (this.seasonal.residualScale < this.p.seasonalSelectRatio * this.adaptive.scale) zPoint = zs;
-      else if (this.p.pointMode === "min") zPoint = Math.min(za, zs);
+      if (this.seasonal.residualScale < this.p.seasonalSelectRatio * this.adaptive.scale) {
+        zPoint = zs;
+        residual = this.seasonal.residual;
+      } else if (this.p.pointMode === "min") zPoint = Math.min(za, zs);
     }
+    // CUSUM runs on the standardised one-step-ahead residual of the model in use
+    if (this.p.residualCusum) this.cusum.updateStandardized(t, Number.isFinite(x) ? residual : Number.NaN);
+    else this.cusum.update(t, x);
     let raw: number;
     if (this.p.calibration === "rarity") {
       // each test is calibrated against its own history, then Bonferroni-combined (2 tests)
@@ -124,6 +132,7 @@ export class CombinedDetector {
     l.cusumS = this.cusum.statistic;
     l.raw = raw;
     l.event = false;
+    l.alert = raw >= this.p.alertThreshold;
     if (this.holdLeft > 0) {
       this.holdLeft -= 1;
       return raw * this.p.holdDownFactor;

@@ -75,12 +75,33 @@ export class CusumDetector {
     }
     const floor = Math.max(1e-12, this.o.relativeFloor * this.level.mean);
     const sigma = Math.max(this.ref.sigma, floor);
-    if (this.ref.n >= this.o.warmup) {
-      let u = (x - this.ref.mean) / sigma;
-      if (u > this.o.clip) u = this.o.clip;
-      else if (u < -this.o.clip) u = -this.o.clip;
-      this.sPos = Math.max(0, this.sPos + u - this.o.k);
-      this.sNeg = Math.max(0, this.sNeg - u - this.o.k);
+    const warm = this.ref.n >= this.o.warmup;
+    const score = this.accumulate(t, warm ? (x - this.ref.mean) / sigma : 0, warm);
+    if (this.statistic >= this.o.h) this.ref.mean = x; // re-centre on the new regime, keep the scale
+    this.ref.update(x, floor);
+    this.level.update(Math.abs(x), 0);
+    return score;
+  }
+
+  /**
+   * Feeds an already standardised residual `u` (in-control mean 0, sd 1), e.g. the one-step-ahead
+   * forecast error of another model divided by its scale — the residual CUSUM used for autocorrelated
+   * or seasonal data (Montgomery, "Introduction to Statistical Quality Control", 8th ed., §9.1 and §12.4).
+   * The internal reference is not used. Returns the score in [0, 1].
+   */
+  updateStandardized(t: number, u: number): number {
+    if (!Number.isFinite(u)) {
+      this.invalidPoints += 1;
+      return surpriseToScore(this.statistic, this.o.h);
+    }
+    return this.accumulate(t, u, true);
+  }
+
+  private accumulate(t: number, u: number, active: boolean): number {
+    if (active) {
+      const c = Math.max(-this.o.clip, Math.min(this.o.clip, u));
+      this.sPos = Math.max(0, this.sPos + c - this.o.k);
+      this.sNeg = Math.max(0, this.sNeg - c - this.o.k);
     }
     this.statistic = Math.max(this.sPos, this.sNeg);
     const score = surpriseToScore(this.statistic, this.o.h);
@@ -89,10 +110,7 @@ export class CusumDetector {
       this.lastChangeAt = t;
       this.sPos = 0;
       this.sNeg = 0;
-      this.ref.mean = x; // re-centre on the new regime, keep the scale
     }
-    this.ref.update(x, floor);
-    this.level.update(Math.abs(x), 0);
     return score;
   }
 

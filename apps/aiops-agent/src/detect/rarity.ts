@@ -10,8 +10,16 @@ export interface RarityOptions {
   bins?: number;
   /** Effective memory in samples (exponential forgetting, `decay = 1 - 1/horizon`). Default 3000. */
   horizon?: number;
-  /** Weight (pseudo-samples) of the Gaussian prior tail blended into the empirical tail. Default 30. */
+  /** Weight (pseudo-samples) of the prior tail blended into the empirical tail. Default 30. */
   priorWeight?: number;
+  /**
+   * Null-hypothesis tail used as the prior: `gaussian` = two-sided normal tail of `z` (surprises in sigma
+   * units); `exponential` = `exp(-priorRate·z)` (e.g. a CUSUM statistic, whose stationary tail under the
+   * null is ≈ `exp(-2k·s)`, Siegmund 1985 "Sequential Analysis" ch. 2). Default `gaussian`.
+   */
+  prior?: "gaussian" | "exponential";
+  /** Rate of the exponential prior. Default 1. */
+  priorRate?: number;
 }
 
 /** Defaults of {@link RarityOptions}. */
@@ -21,6 +29,8 @@ export const DEFAULT_RARITY_OPTIONS: Required<RarityOptions> = {
   bins: 48,
   horizon: 3000,
   priorWeight: 30,
+  prior: "gaussian",
+  priorRate: 1,
 };
 
 /** Two-sided standard normal tail `P(|N(0,1)| >= z)` (Abramowitz & Stegun 7.1.26 erfc approximation). */
@@ -62,6 +72,7 @@ export class RarityCalibrator {
     checkInt("RarityCalibrator", "bins", this.o.bins, 1, 10_000);
     checkRange("RarityCalibrator", "horizon", this.o.horizon, 1, 1e12);
     checkRange("RarityCalibrator", "priorWeight", this.o.priorWeight, 1e-9, 1e12);
+    checkRange("RarityCalibrator", "priorRate", this.o.priorRate, 1e-9, 1e6);
     this.counts = new Float64Array(this.o.bins);
     this.logGrowth = Math.log(this.o.growth);
     this.decay = 1 - 1 / this.o.horizon;
@@ -72,11 +83,12 @@ export class RarityCalibrator {
     return Math.log(z / this.o.zMin) / this.logGrowth;
   }
 
-  /** Tail probability of a surprise of `z` given the history so far (does not update). In (0, 1]. */
+  /** Tail probability of a surprise of `z` given the history so far (does not update). In [1e-300, 1]. */
   tail(z: number): number {
     const prior = this.o.priorWeight;
-    const q = gaussianTwoSidedTail(z);
-    return Math.min(1, (this.totalAbove(z) + prior * q) / (this.total + prior));
+    const q = this.o.prior === "gaussian" ? gaussianTwoSidedTail(z) : z > 0 ? Math.exp(-this.o.priorRate * z) : 1;
+    // floor at 1e-300 so -log10(p) stays finite (≤ 300) however extreme z is
+    return Math.min(1, Math.max(1e-300, (this.totalAbove(z) + prior * q) / (this.total + prior)));
   }
 
   private totalAbove(z: number): number {

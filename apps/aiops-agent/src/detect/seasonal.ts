@@ -27,6 +27,11 @@ export interface SeasonalOptions {
   /** Surprise (scale units) that maps to score 0.5. Default 4. */
   zHalf?: number;
   /** Smallest scale as a fraction of the overall residual scale. Default 0.25. */
+  /**
+   * Pseudo-visits of the overall residual scale blended into each bucket's scale (empirical-Bayes
+   * shrinkage, so a bucket seen a few times does not get an over-confident scale). Default 5.
+   */
+  scalePrior?: number;
   /** Neighbouring buckets on each side also accepted as the sample's phase (the surprise is the minimum). Default 0. */
   phaseTolerance?: number;
   bucketFloor?: number;
@@ -45,6 +50,7 @@ export const DEFAULT_SEASONAL_OPTIONS: Required<SeasonalOptions> = {
   zHalf: 4,
   bucketFloor: 0.25,
   phaseTolerance: 0,
+  scalePrior: 5,
 };
 
 /**
@@ -75,6 +81,8 @@ export class SeasonalDetector {
   private firstT = Number.NaN;
   /** Surprise of the last sample in scale units (0 during warm-up). */
   z = 0;
+  /** Signed residual of the last sample in scale units (0 during warm-up); `z = |residual|` unless phase tolerance lowered it. */
+  residual = 0;
   /** Non-finite samples seen (ignored). */
   invalidPoints = 0;
 
@@ -91,6 +99,8 @@ export class SeasonalDetector {
     checkRange(name, "warmupPeriods", this.o.warmupPeriods, 0, 1e6);
     checkRange(name, "zHalf", this.o.zHalf, 1e-6, 1e6);
     checkRange(name, "bucketFloor", this.o.bucketFloor, 0, 1);
+    checkRange(name, "scalePrior", this.o.scalePrior, 0, 1e6);
+    checkInt(name, "phaseTolerance", this.o.phaseTolerance, 0, this.o.buckets);
     this.season = new Float64Array(this.o.buckets);
     this.scale = new Float64Array(this.o.buckets);
     this.visits = new Float64Array(this.o.buckets);
@@ -119,9 +129,18 @@ export class SeasonalDetector {
     return this.level + (this.season[this.bucketOf(t)] ?? 0);
   }
 
+  /** Bucket scale shrunk towards the overall scale by `scalePrior` pseudo-visits, then floored. */
+  private bucketSigma(b: number, globalSigma: number): number {
+    const n = Math.min(Math.max(0, (this.visits[b] ?? 0) - 1), 1 / this.o.scaleAlpha);
+    const own = (this.scale[b] ?? 0) * MEAN_ABS_DEV_TO_SIGMA;
+    const k = this.o.scalePrior;
+    const shrunk = n + k > 0 ? (n * own + k * globalSigma) / (n + k) : globalSigma;
+    return Math.max(shrunk, this.o.bucketFloor * globalSigma, 1e-12);
+  }
+
   private neighbourZ(x: number, nb: number, globalSigma: number): number {
     if ((this.visits[nb] ?? 0) === 0) return Infinity;
-    const sigma = Math.max((this.scale[nb] ?? 0) * MEAN_ABS_DEV_TO_SIGMA, this.o.bucketFloor * globalSigma, 1e-12);
+    const sigma = this.bucketSigma(nb, globalSigma);
     return Math.abs(x - this.level - (this.season[nb] ?? 0)) / sigma;
   }
 
@@ -130,6 +149,7 @@ export class SeasonalDetector {
     if (!Number.isFinite(x) || !Number.isFinite(t)) {
       this.invalidPoints += 1;
       this.z = 0;
+      this.residual = 0;
       return 0;
     }
     const b = this.bucketOf(t);
@@ -141,10 +161,10 @@ export class SeasonalDetector {
     const seen = this.visits[b] ?? 0;
     const s = this.season[b] ?? 0;
     const globalSigma = this.globalAbsDev * MEAN_ABS_DEV_TO_SIGMA;
-    const bucketSigma = (this.scale[b] ?? 0) * MEAN_ABS_DEV_TO_SIGMA;
-    const sigma = Math.max(bucketSigma, this.o.bucketFloor * globalSigma, 1e-12);
+    const sigma = this.bucketSigma(b, globalSigma);
     const r = x - this.level - s;
-    this.z = seen > 0 && this.readyAt(t) ? Math.abs(r) / sigma : 0;
+    this.residual = seen > 0 && this.readyAt(t) ? r / sigma : 0;
+    this.z = Math.abs(this.residual);
     // phase tolerance: the sample may belong to a neighbouring slice (jittery or drifting schedules)
     for (let d = 1; d <= this.o.phaseTolerance && this.z > 0; d++) {
       this.z = Math.min(this.z, this.neighbourZ(x, (b + d) % this.o.buckets, globalSigma));
