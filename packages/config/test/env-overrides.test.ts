@@ -70,6 +70,14 @@ describe("env overrides", () => {
     expect(e.format()).toContain('env SOC__APPS__EDGE_AGENT__SHIPPER__BATCH_MAX_EVENTS apps.edgeAgent.shipper.batchMaxEvents: expected a number, found string "many"');
   });
 
+  it("blames the variable for a key missing in a section it created", async () => {
+    const e = await configError(() => loadConfig(fixture("good/minimal.yaml"), { env: { SOC__APPS__EDGE_AGENT__BUFFER__MAX_BYTES: "2G" } }));
+    expect(e.issues).toEqual([
+      expect.objectContaining({ variable: "SOC__APPS__EDGE_AGENT__BUFFER__MAX_BYTES", path: "apps.edgeAgent.buffer.type", message: 'expected "type" to be one of "disk", "redis", but it is missing' }),
+    ]);
+    expect(e.issues[0]?.line).toBeUndefined();
+  });
+
   it("never reads process.env", async () => {
     process.env["SOC__HOST__CPUS"] = "2";
     try {

@@ -6,7 +6,7 @@ import { dirname, resolve } from "node:path";
 import { SocConfigSchema, type SocConfig } from "../schema/root.js";
 import { applyEnvOverrides, type EnvOverride } from "./env.js";
 import { ConfigError, MAX_ISSUES, type ConfigIssue } from "./errors.js";
-import { positionOf } from "./positions.js";
+import { existsInSource, positionOf } from "./positions.js";
 import { DEFAULT_MAX_BYTES, readConfigText } from "./read.js";
 import { parseYamlSource } from "./yaml.js";
 import { flattenIssues, toConfigIssues } from "./zod-issues.js";
@@ -56,7 +56,9 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     if (all.length > MAX_ISSUES) issues.push({ file, path: "", code: "too_many_issues", message: `…and ${all.length - MAX_ISSUES} more problems (fix the ones above first)` });
     issues.push(
       ...toConfigIssues(plain, file, (p) => {
-        const ov = env.overrides.find((o) => o.segments.length <= p.path.length && o.segments.every((s, i) => String(s) === String(p.path[i])));
+        const ov = env.overrides.find((o) => startsWith(p.path, o.segments)) ??
+          // A key missing inside a section that only an override created (e.g. a buffer without `type`).
+          (existsInSource(src.doc, p.path) ? undefined : env.overrides.find((o) => p.path.length > 0 && startsWith(o.segments, p.path.slice(0, -1)) && !existsInSource(src.doc, p.path.slice(0, -1))));
         if (ov !== undefined) return { variable: ov.variable };
         return positionOf(src.doc, src.lineCounter, p.path, p.at);
       }),
@@ -65,6 +67,11 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   if (issues.length > 0 || !result.success) throw new ConfigError(issues);
   const abs = resolve(file);
   return { config: result.data, file: abs, baseDir: dirname(abs), overrides: env.overrides.map(({ variable, path }) => ({ variable, path })) };
+}
+
+/** True when `path` begins with every segment of `prefix`. */
+function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => String(s) === String(path[i]));
 }
 
 /**
