@@ -84,7 +84,7 @@ function constraintsOf(s: S): string[] {
   const out: string[] = [];
   const label: Record<string, string> = {
     minimum: "minimum", maximum: "maximum", exclusiveMinimum: "greater than", exclusiveMaximum: "less than",
-    minLength: "min length", maxLength: "max length", minItems: "at least items:", maxItems: "at most items:", pattern: "pattern", format: "format",
+    minLength: "min length", maxLength: "max length", minItems: "min items", maxItems: "max items", pattern: "pattern", format: "format",
   };
   for (const b of branches(s)) {
     for (const [k, l] of Object.entries(label)) {
