@@ -59,7 +59,7 @@ export interface CoreOptions {
   readonly readChunkBytes: number;
   /** Tailer poll interval, ms. Default 250. */
   readonly pollIntervalMs: number;
-  /** Grace period for a renamed file, ms. Default 1000. */
+  /** Grace period for a renamed file, ms. Default 2000. */
   readonly rotateGraceMs: number;
   /** Checkpoint file. Default `/var/lib/edge-agent/checkpoint.json`. */
   readonly checkpointPath: string;
@@ -88,7 +88,7 @@ export const CORE_DEFAULTS: Omit<CoreOptions, "sensorId"> = {
   startAt: "beginning",
   readChunkBytes: 256 * 1024,
   pollIntervalMs: 250,
-  rotateGraceMs: 1000,
+  rotateGraceMs: 2000,
   checkpointPath: "/var/lib/edge-agent/checkpoint.json",
 };
 

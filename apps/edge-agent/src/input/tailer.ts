@@ -2,11 +2,12 @@
  * Tails Suricata's `eve.json` (IO adapter) as an async generator of line-aligned byte chunks with file offsets.
  *
  * - Rename rotation (logrotate default, `suricata` HUP): when the path points to another inode (or vanishes), the
- *   old file descriptor is read until it has not grown for `rotateGraceMs`, its last partial line is flushed, then
- *   the new file is read from offset 0.
- * - copytruncate: the inode's size drops below the read position, or its head fingerprint changes → restart at 0.
- *   Lines appended between the last read and the truncation exist only in the copy; on restart from a checkpoint
- *   the copy is found by fingerprint among the siblings (`eve.json.1`, `eve.json-2024…`) and finished first.
+ *   old file descriptor is read until it has not grown for `rotateGraceMs`, its last partial line is flushed; then
+ *   any generation rotated away since without being read (reading can pause for hours under backpressure) is read
+ *   from its uncompressed sibling (`eve.json.1`, `eve.json-2024…`), oldest first; then the live file from 0.
+ * - copytruncate: the inode's size drops below the read position, or its head fingerprint changes. The lines
+ *   written between the last read and the truncation are read from the copy (the sibling with the same head),
+ *   then the live file restarts at 0. On restart from a checkpoint, rotated files are found the same way.
  * - A partial last line is never emitted while following: the read position stays at the line start and the bytes
  *   are re-read when more data arrives. With `follow: false` (or at the end of a rotated file) it is emitted with
  *   `complete: false`.
@@ -23,9 +24,23 @@
  * @module
  */
 import { watch, type FSWatcher } from "node:fs";
-import { open, readdir, stat, type FileHandle } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { type Checkpoint, type FileIdentity, FINGERPRINT_BYTES, fingerprintHead, matchFile } from "./checkpoint.js";
+import type { FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
+import { type Checkpoint, FINGERPRINT_BYTES } from "./checkpoint.js";
+import {
+  findTruncatedCopy,
+  identify,
+  identityKey,
+  isReplaced,
+  openOrUndefined,
+  plan,
+  sleepOrWake,
+  type TailedFile,
+  unreadGenerations,
+  wasTruncated,
+} from "./tailer-fs.js";
+
+export type { TailedFile } from "./tailer-fs.js";
 
 /** Options for {@link tailFile}. */
 export interface TailerOptions {
@@ -43,17 +58,15 @@ export interface TailerOptions {
   readonly maxLineBytes?: number;
   /** Poll interval while idle, ms. Default 250. */
   readonly pollIntervalMs?: number;
-  /** After a rename rotation, keep reading the old file until it is idle this long, ms. Default 1000. */
+  /**
+   * After a rename rotation, keep reading the old file until it is idle this long, ms. Default 2000. Lines Suricata
+   * writes to the renamed file later than this (it should reopen within milliseconds of its HUP) are not read.
+   */
   readonly rotateGraceMs?: number;
   /** Use `fs.watch` wake-ups in addition to polling. Default `true`. */
   readonly watch?: boolean;
   /** Stops the tailer. */
   readonly signal?: AbortSignal;
-}
-
-/** Identity plus the path it was read from. */
-export interface TailedFile extends FileIdentity {
-  readonly path: string;
 }
 
 /** What the tailer reports. `offset`s are absolute byte offsets in `file`. */
@@ -70,141 +83,184 @@ export type TailEvent =
       readonly complete: boolean;
     }
   | { readonly type: "truncated"; readonly file: TailedFile; readonly previousOffset: number }
-  /** A file to read (checkpointed rotated file, or the live path with `follow: false`) did not exist. */
+  /**
+   * A file to read did not exist: a checkpointed file not found under the live path or any uncompressed sibling
+   * (its unread tail is lost: log it), or the live path with `follow: false`. `offset` is the checkpointed offset.
+   */
   | { readonly type: "missing"; readonly path: string; readonly offset: number }
   | { readonly type: "close"; readonly file: TailedFile; readonly offset: number; readonly reason: TailCloseReason };
 
-/** Why a file was opened. */
-export type TailOpenReason = "start" | "resume" | "rotated";
+/**
+ * Why a file was opened: first file, resume from a checkpoint, new live file after a rotation, an unread rotated
+ * generation, or the copy left by a copytruncate.
+ */
+export type TailOpenReason = "start" | "resume" | "rotated" | "generation" | "truncated-copy";
 /** Why a file was closed. */
 export type TailCloseReason = "rotated" | "eof" | "aborted";
 
-const sleepOrWake = (ms: number, signal: AbortSignal | undefined, wakers: Set<() => void>): Promise<void> =>
-  new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      wakers.delete(done);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    wakers.add(done);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-
-async function readHead(fh: FileHandle): Promise<Buffer> {
-  const buf = Buffer.alloc(FINGERPRINT_BYTES);
-  const { bytesRead } = await fh.read(buf, 0, FINGERPRINT_BYTES, 0);
-  return buf.subarray(0, bytesRead);
+interface Ctx {
+  readonly options: TailerOptions;
+  readonly follow: boolean;
+  readonly chunk: number;
+  readonly maxLine: number;
+  readonly pollMs: number;
+  readonly graceMs: number;
+  readonly signal: AbortSignal | undefined;
+  readonly wakers: Set<() => void>;
+  /** Files read in this process, by `identityKey`. */
+  readonly seen: Set<string>;
+  /** Handles to close if the consumer stops early. */
+  readonly open: Set<FileHandle>;
 }
 
-async function identify(fh: FileHandle, path: string): Promise<TailedFile> {
-  const st = await fh.stat({ bigint: true });
-  return { path, dev: st.dev.toString(), ino: st.ino.toString(), ...fingerprintHead(await readHead(fh)) };
-}
+type ReadEnd = { readonly reason: TailCloseReason; readonly pos: number; readonly file: TailedFile };
 
-async function statOrUndefined(path: string): Promise<{ dev: string; ino: string } | undefined> {
-  try {
-    const st = await stat(path, { bigint: true });
-    return { dev: st.dev.toString(), ino: st.ino.toString() };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-}
-
-async function openOrUndefined(path: string): Promise<FileHandle | undefined> {
-  try {
-    return await open(path, "r");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-}
-
-/** Rotated siblings of `path` in its directory (uncompressed only). */
-async function siblings(path: string): Promise<string[]> {
-  const base = basename(path);
-  const names = await readdir(dirname(path)).catch(() => [] as string[]);
-  return names
-    .filter((n) => n !== base && (n.startsWith(`${base}.`) || n.startsWith(`${base}-`)) && !/\.(gz|xz|zst|bz2|tmp)$/.test(n))
-    .sort()
-    .map((n) => join(dirname(path), n));
-}
-
-interface Plan {
-  readonly path: string;
-  readonly offset: number;
-  readonly live: boolean;
-}
-
-/** Resolves checkpointed files to paths: rotated files to finish first, then the live file. */
-async function plan(options: TailerOptions): Promise<Plan[]> {
-  const out: Plan[] = [];
-  const saved = options.checkpoint?.files ?? [];
-  let liveOffset: number | undefined;
-  const candidates = [options.path, ...(await siblings(options.path))];
-  for (const s of saved) {
-    for (const p of candidates) {
-      const fh = await openOrUndefined(p);
-      if (!fh) continue;
-      try {
-        const st = await fh.stat({ bigint: true });
-        const head = await readHead(fh);
-        const m = matchFile(s, { dev: st.dev.toString(), ino: st.ino.toString(), size: Number(st.size), head });
-        if (m.kind === "same") {
-          if (p === options.path) liveOffset = m.offset;
-          else out.push({ path: p, offset: m.offset, live: false });
-          break;
+/**
+ * Reads one open file from `pos`. `live`: follow the path (rotation, truncation, partial lines wait); otherwise
+ * read to EOF and flush a final partial line. Always yields `open` first and `close` last.
+ */
+async function* readFile(
+  ctx: Ctx,
+  fh: FileHandle,
+  path: string,
+  pos: number,
+  reason: TailOpenReason,
+  live: boolean,
+): AsyncGenerator<TailEvent, ReadEnd, undefined> {
+  const { signal, chunk, maxLine } = ctx;
+  let file = await identify(fh, path);
+  ctx.seen.add(identityKey(file));
+  yield { type: "open", file, offset: pos, reason };
+  let buf: Buffer | undefined;
+  let readSize = chunk;
+  let rotatedSince: number | undefined;
+  let idle = false;
+  let closeReason: TailCloseReason = "eof";
+  for (;;) {
+    if (signal?.aborted) {
+      closeReason = "aborted";
+      break;
+    }
+    if (idle) {
+      // Idle on the live path: before reading on, check for copytruncate (shrunk, or head rewritten).
+      idle = false;
+      if (await wasTruncated(fh, file, pos)) {
+        yield { type: "truncated", file, previousOffset: pos };
+        const copy = await findTruncatedCopy(path, file, pos);
+        const cfh = copy === undefined ? undefined : await openOrUndefined(copy);
+        if (copy !== undefined && cfh !== undefined) {
+          ctx.open.add(cfh);
+          yield* readFile(ctx, cfh, copy, pos, "truncated-copy", false);
+          ctx.open.delete(cfh);
+          await cfh.close();
         }
-      } finally {
-        await fh.close();
+        pos = 0;
+        file = await identify(fh, path);
+        ctx.seen.add(identityKey(file));
+        readSize = chunk;
+        continue;
       }
     }
+    if (buf === undefined || buf.length !== readSize) buf = Buffer.allocUnsafe(readSize);
+    const { bytesRead: n } = await fh.read(buf, 0, readSize, pos);
+    if (n > 0 && file.fingerprintBytes < FINGERPRINT_BYTES) {
+      file = await identify(fh, path);
+      ctx.seen.add(identityKey(file));
+    }
+    const nl = n > 0 ? buf.lastIndexOf(10, n - 1) : -1;
+    if (nl !== -1) {
+      // Hand the read buffer over when it is mostly full; copy small reads out and reuse it, so a slow trickle of
+      // lines cannot pin one whole read buffer per line while batches wait for acks.
+      let data: Buffer;
+      if ((nl + 1) * 4 >= buf.length) {
+        data = buf.subarray(0, nl + 1);
+        buf = undefined;
+      } else {
+        data = Buffer.from(buf.subarray(0, nl + 1));
+      }
+      yield { type: "data", file, offset: pos, data, complete: true };
+      pos += nl + 1;
+      readSize = chunk;
+      rotatedSince = undefined;
+      continue;
+    }
+    if (n === readSize) {
+      if (readSize < maxLine) {
+        readSize = Math.min(readSize * 2, maxLine);
+        continue;
+      }
+      yield { type: "data", file, offset: pos, data: buf, complete: false };
+      buf = undefined;
+      pos += n;
+      continue;
+    }
+    // EOF, possibly with a partial line of n bytes.
+    const following = live && ctx.follow;
+    if (!following || (await isReplaced(path, file))) {
+      if (following) {
+        // Renamed away: Suricata may still write to it until it reopens; wait until it is idle.
+        rotatedSince ??= performance.now();
+        if (performance.now() - rotatedSince < ctx.graceMs) {
+          await sleepOrWake(Math.min(ctx.pollMs, ctx.graceMs), signal, ctx.wakers);
+          continue;
+        }
+        closeReason = "rotated";
+      }
+      if (n > 0) {
+        yield { type: "data", file, offset: pos, data: Buffer.from(buf.subarray(0, n)), complete: false };
+        pos += n;
+      }
+      break;
+    }
+    idle = true;
+    await sleepOrWake(ctx.pollMs, signal, ctx.wakers);
   }
-  if (liveOffset === undefined && saved.length === 0 && options.startAt === "end") {
-    liveOffset = await alignedEnd(options.path, options.maxLineBytes ?? 1024 * 1024);
-  }
-  out.push({ path: options.path, offset: liveOffset ?? 0, live: true });
-  return out;
+  yield { type: "close", file, offset: pos, reason: closeReason };
+  return { reason: closeReason, pos, file };
 }
 
-async function alignedEnd(path: string, maxBack: number): Promise<number> {
-  const fh = await openOrUndefined(path);
-  if (!fh) return 0;
-  try {
-    const size = Number((await fh.stat()).size);
-    const back = Math.min(size, maxBack);
-    const buf = Buffer.alloc(back);
-    await fh.read(buf, 0, back, size - back);
-    const nl = buf.lastIndexOf(10);
-    return nl === -1 ? size - back : size - back + nl + 1;
-  } finally {
-    await fh.close();
+/** Opens `path`, waiting for it to appear while following; `undefined` if absent (not following) or aborted. */
+async function openLive(ctx: Ctx, path: string): Promise<FileHandle | undefined> {
+  let fh = await openOrUndefined(path);
+  while (!fh && ctx.follow && !ctx.signal?.aborted) {
+    await sleepOrWake(ctx.pollMs, ctx.signal, ctx.wakers);
+    fh = await openOrUndefined(path);
   }
+  if (fh) ctx.open.add(fh);
+  return fh;
+}
+
+async function closeHandle(ctx: Ctx, fh: FileHandle): Promise<void> {
+  ctx.open.delete(fh);
+  await fh.close();
 }
 
 /**
  * Tails `options.path`; see the module documentation for the rotation and offset rules.
  *
- * @yields {@link TailEvent}s: `open`, then `data`… (and `truncated`), then `close` per file.
- * @throws fs errors other than ENOENT on the live path (EACCES, EIO…); the caller's supervisor restarts it.
+ * @yields {@link TailEvent}s: per file `open`, then `data`… (and `truncated`), then `close`; `missing` for files
+ *   that cannot be found.
+ * @throws fs errors other than ENOENT (EACCES, EIO…); the caller's supervisor restarts it.
  */
 export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEvent, void, undefined> {
-  const follow = options.follow ?? true;
   const chunk = options.readChunkBytes ?? 256 * 1024;
-  const maxLine = Math.max(options.maxLineBytes ?? 1024 * 1024, chunk);
-  const pollMs = options.pollIntervalMs ?? 250;
-  const graceMs = options.rotateGraceMs ?? 1000;
-  const signal = options.signal;
-  const wakers = new Set<() => void>();
+  const ctx: Ctx = {
+    options,
+    follow: options.follow ?? true,
+    chunk,
+    maxLine: Math.max(options.maxLineBytes ?? 1024 * 1024, chunk),
+    pollMs: options.pollIntervalMs ?? 250,
+    graceMs: options.rotateGraceMs ?? 2000,
+    signal: options.signal,
+    wakers: new Set(),
+    seen: new Set(),
+    open: new Set(),
+  };
   let watcher: FSWatcher | undefined;
-  let current: FileHandle | undefined; // closed in `finally`, also when the consumer stops iterating early
-  let buf: Buffer | undefined;
-  if (follow && options.watch !== false) {
+  if (ctx.follow && options.watch !== false) {
     try {
       watcher = watch(dirname(options.path), { persistent: false }, () => {
-        for (const w of [...wakers]) w();
+        for (const w of [...ctx.wakers]) w();
       });
       watcher.on("error", () => watcher?.close()); // polling continues
     } catch {
@@ -213,129 +269,48 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
   }
   try {
     for (const step of await plan(options)) {
-      if (signal?.aborted) return;
-      let fh = await openOrUndefined(step.path);
-      while (!fh && step.live && follow && !signal?.aborted) {
-        await sleepOrWake(pollMs, signal, wakers);
-        fh = await openOrUndefined(step.path);
-      }
-      if (!fh) {
-        if (!step.live || !follow) yield { type: "missing", path: step.path, offset: step.offset };
+      if (ctx.signal?.aborted) return;
+      if (step.missing) {
+        yield { type: "missing", path: step.path, offset: step.offset };
         continue;
       }
-      current = fh;
-      let file = await identify(fh, step.path);
+      if (!step.live) {
+        const fh = await openOrUndefined(step.path);
+        if (!fh) {
+          yield { type: "missing", path: step.path, offset: step.offset };
+          continue;
+        }
+        ctx.open.add(fh);
+        yield* readFile(ctx, fh, step.path, step.offset, "resume", false);
+        await closeHandle(ctx, fh);
+        continue;
+      }
       let pos = step.offset;
-      let reason: TailOpenReason = step.offset > 0 ? "resume" : "start";
-      let readSize = chunk;
-      let rotatedSince: number | undefined;
-      let idle = false;
+      let reason: TailOpenReason = pos > 0 ? "resume" : "start";
       for (;;) {
-        yield { type: "open", file, offset: pos, reason };
-        let closeReason: TailCloseReason = "eof";
-        for (;;) {
-          if (signal?.aborted) {
-            closeReason = "aborted";
-            break;
-          }
-          if (idle) {
-            // Idle on the live path: before reading on, check for copytruncate (shrunk, or head rewritten).
-            idle = false;
-            if (await wasTruncated(fh, file, pos)) {
-              yield { type: "truncated", file, previousOffset: pos };
-              pos = 0;
-              file = await identify(fh, step.path);
-              readSize = chunk;
-              continue;
-            }
-          }
-          if (buf === undefined || buf.length !== readSize) buf = Buffer.allocUnsafe(readSize);
-          const { bytesRead: n } = await fh.read(buf, 0, readSize, pos);
-          if (n > 0 && file.fingerprintBytes < FINGERPRINT_BYTES) file = await identify(fh, step.path);
-          const nl = n > 0 ? buf.lastIndexOf(10, n - 1) : -1;
-          if (nl !== -1) {
-            // Hand the read buffer over when it is mostly full; copy small reads out and reuse it, so a slow
-            // trickle of lines cannot pin one whole read buffer per line while batches wait for acks.
-            let data: Buffer;
-            if ((nl + 1) * 4 >= buf.length) {
-              data = buf.subarray(0, nl + 1);
-              buf = undefined;
-            } else {
-              data = Buffer.from(buf.subarray(0, nl + 1));
-            }
-            yield { type: "data", file, offset: pos, data, complete: true };
-            pos += nl + 1;
-            readSize = chunk;
-            rotatedSince = undefined;
-            continue;
-          }
-          if (n === readSize) {
-            if (readSize < maxLine) {
-              readSize = Math.min(readSize * 2, maxLine);
-              continue;
-            }
-            yield { type: "data", file, offset: pos, data: buf, complete: false };
-            buf = undefined;
-            pos += n;
-            continue;
-          }
-          // EOF, possibly with a partial line of n bytes.
-          if (!follow || !step.live || (await isReplaced(step.path, file))) {
-            if (follow && step.live) {
-              // Renamed away: Suricata may still write to it until it reopens; wait until it is idle.
-              rotatedSince ??= performance.now();
-              if (performance.now() - rotatedSince < graceMs) {
-                await sleepOrWake(Math.min(pollMs, graceMs), signal, wakers);
-                continue;
-              }
-              closeReason = "rotated";
-            }
-            if (n > 0) {
-              yield { type: "data", file, offset: pos, data: Buffer.from(buf.subarray(0, n)), complete: false };
-              pos += n;
-            }
-            break;
-          }
-          idle = true;
-          await sleepOrWake(pollMs, signal, wakers);
+        const fh = await openLive(ctx, options.path);
+        if (!fh) {
+          if (!ctx.follow) yield { type: "missing", path: options.path, offset: pos };
+          return;
         }
-        yield { type: "close", file, offset: pos, reason: closeReason };
-        current = undefined;
-        await fh.close();
-        if (closeReason !== "rotated" || !step.live || signal?.aborted) break;
-        // Live file was renamed away: follow the new one at the same path.
-        let next = await openOrUndefined(step.path);
-        while (!next && !signal?.aborted) {
-          await sleepOrWake(pollMs, signal, wakers);
-          next = await openOrUndefined(step.path);
+        const end = yield* readFile(ctx, fh, options.path, pos, reason, true);
+        const mtimeMs = end.reason === "rotated" ? (await fh.stat()).mtimeMs : 0;
+        await closeHandle(ctx, fh);
+        if (end.reason !== "rotated" || ctx.signal?.aborted) return;
+        for (const gen of await unreadGenerations(options.path, mtimeMs, ctx.seen)) {
+          const gfh = await openOrUndefined(gen);
+          if (!gfh) continue;
+          ctx.open.add(gfh);
+          yield* readFile(ctx, gfh, gen, 0, "generation", false);
+          await closeHandle(ctx, gfh);
+          if (ctx.signal?.aborted) return;
         }
-        if (!next) return;
-        fh = next;
-        current = fh;
-        file = await identify(fh, step.path);
         pos = 0;
-        readSize = chunk;
-        rotatedSince = undefined;
         reason = "rotated";
       }
-      if (signal?.aborted) return;
     }
   } finally {
     watcher?.close();
-    await current?.close();
+    for (const fh of ctx.open) await fh.close().catch(() => undefined); // already failing or closing: nothing to add
   }
-}
-
-/** Whether `path` now names a different inode than `file` (or nothing): a rename rotation happened. */
-async function isReplaced(path: string, file: TailedFile): Promise<boolean> {
-  const st = await statOrUndefined(path);
-  return st === undefined || st.dev !== file.dev || st.ino !== file.ino;
-}
-
-/** Whether the open file shrank below `pos` or its head no longer matches `file`'s fingerprint. */
-async function wasTruncated(fh: FileHandle, file: TailedFile, pos: number): Promise<boolean> {
-  if (Number((await fh.stat()).size) < pos) return true;
-  if (file.fingerprintBytes === 0) return false;
-  const head = await readHead(fh);
-  return fingerprintHead(head.subarray(0, file.fingerprintBytes)).fingerprint !== file.fingerprint || head.length < file.fingerprintBytes;
 }

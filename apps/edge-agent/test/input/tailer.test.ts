@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, open, rename, rm, truncate, writeFile } from "node:fs/promises";
+import { appendFile, copyFile, mkdtemp, open, rename, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -89,6 +89,14 @@ describe("tailFile without follow (--once)", () => {
     expect(await collect({ path, follow: false })).toEqual([{ type: "missing", path, offset: 0 }]);
   });
 
+  it("reports a checkpointed file that can no longer be found, then reads the live file from 0", async () => {
+    await writeFile(path, lines(0, 3));
+    const gone = { path: `${path}.old`, dev: "1", ino: "2", fingerprint: "00", fingerprintBytes: 256, offset: 77 };
+    const events = await collect({ path, follow: false, checkpoint: { version: 1, files: [gone] } });
+    expect(events[0]).toEqual({ type: "missing", path: `${path}.old`, offset: 77 });
+    expect(events[1]).toMatchObject({ type: "open", offset: 0, reason: "start" });
+  });
+
   it("starts at the last complete line with startAt: end and no checkpoint", async () => {
     await writeFile(path, `${lines(0, 5)}{"half`);
     const events = await collect({ path, follow: false, startAt: "end" });
@@ -145,6 +153,23 @@ describe("tailFile following", () => {
     expect(h.text()).toBe(lines(0, 30) + lines(200, 203));
   });
 
+  it("recovers lines written just before a copytruncate from the copy", async () => {
+    await writeFile(path, lines(0, 30));
+    const h = new TailHarness({ path, watch: false, pollIntervalMs: 400 });
+    await h.waitFor((x) => x.text() === lines(0, 30));
+    await appendFile(path, lines(30, 35)); // not read yet…
+    await copyFile(path, `${path}.1`); // …logrotate copies…
+    await truncate(path, 0); // …and truncates
+    await appendFile(path, lines(200, 203));
+    await h.waitFor((x) => x.text().includes(line(202)));
+    await h.stop();
+    expect(h.text()).toBe(lines(0, 35) + lines(200, 203));
+    expect(h.events.find((e) => e.type === "open" && e.reason === "truncated-copy")).toMatchObject({
+      file: { path: `${path}.1` },
+      offset: Buffer.byteLength(lines(0, 30)),
+    });
+  });
+
   it("detects copytruncate even when the file regrew past the old offset", async () => {
     await writeFile(path, lines(0, 3));
     const h = new TailHarness({ path, watch: false, pollIntervalMs: 200 });
@@ -184,5 +209,69 @@ describe("tailFile following", () => {
     await writeFile(path, line(7));
     await h.waitFor((x) => x.text() === line(7));
     await h.stop();
+  });
+});
+
+describe("tailFile under a busy writer", () => {
+  it("delivers every line exactly once, in order, across repeated rename rotations", async () => {
+    // Grace covers the writer's late writes to a renamed file even on a loaded machine.
+    const h = new TailHarness({ path, rotateGraceMs: 400, pollIntervalMs: 10 });
+    let n = 0;
+    for (let generation = 0; generation < 4; generation++) {
+      const fh = await open(path, "a");
+      for (let k = 0; k < 30; k++) {
+        await fh.write(lines(n, n + 7));
+        n += 7;
+        if (k % 10 === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+      await rename(path, `${path}.${generation}`);
+      await fh.write(lines(n, n + 3)); // late writes to the renamed file
+      n += 3;
+      await fh.close();
+    }
+    await writeFile(path, lines(n, n + 5));
+    n += 5;
+    await h.waitFor((x) => x.text().includes(line(n - 1)), 15_000);
+    await h.stop();
+    expect(h.text()).toBe(lines(0, n));
+    const opens = h.events.filter((e) => e.type === "open");
+    // every generation read exactly once: from the live path or, if it was rotated away unread, from its sibling
+    expect(new Set(opens.map((e) => (e.type === "open" ? `${e.file.dev}:${e.file.ino}` : ""))).size).toBe(opens.length);
+  });
+});
+
+describe("tailFile when reading is paused (backpressure) across rotations", () => {
+  it("reads a generation that was rotated away before it was ever opened", async () => {
+    await writeFile(path, lines(0, 5));
+    const gen = tailFile({ path, rotateGraceMs: 50, pollIntervalMs: 10 });
+    const events: TailEvent[] = [];
+    for (;;) {
+      const r = await gen.next();
+      if (r.done) throw new Error("ended");
+      events.push(r.value);
+      if (r.value.type === "data") break;
+    }
+    // The consumer stops pulling (its buffer is full) while the files rotate twice.
+    await appendFile(path, lines(5, 8));
+    await rename(path, `${path}.2`);
+    await writeFile(path, lines(100, 110));
+    await rename(path, `${path}.1`);
+    await writeFile(path, lines(200, 203));
+    const ac = setTimeout(() => void gen.return(undefined), 5000);
+    let text = events.map((e) => (e.type === "data" ? e.data.toString() : "")).join("");
+    while (!text.includes(line(202))) {
+      const r = await gen.next();
+      if (r.done) break;
+      events.push(r.value);
+      if (r.value.type === "data") text += r.value.data.toString();
+    }
+    clearTimeout(ac);
+    await gen.return(undefined);
+    expect(text).toBe(lines(0, 8) + lines(100, 110) + lines(200, 203));
+    expect(events.filter((e) => e.type === "open").map((e) => (e.type === "open" ? `${e.reason}:${e.file.path}` : ""))).toEqual([
+      `start:${path}`,
+      `generation:${path}.1`,
+      `rotated:${path}`,
+    ]);
   });
 });

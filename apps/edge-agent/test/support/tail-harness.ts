@@ -10,7 +10,7 @@ export class TailHarness {
   constructor(options: Omit<TailerOptions, "signal">) {
     this.done = (async () => {
       try {
-        for await (const ev of tailFile({ pollIntervalMs: 20, rotateGraceMs: 150, ...options, signal: this.#abort.signal })) {
+        for await (const ev of tailFile({ pollIntervalMs: 20, rotateGraceMs: 300, ...options, signal: this.#abort.signal })) {
           this.events.push(ev);
         }
       } catch (err) {
