@@ -1,20 +1,26 @@
 import { AdaptiveDetector } from "./adaptive.js";
 import { CusumDetector } from "./cusum.js";
 import { checkInt, checkRange } from "./errors.js";
+import { FlatlineDetector } from "./flatline.js";
 import type { DetectorParams } from "./params.js";
 import { DEFAULT_DETECTOR_PARAMS } from "./params.js";
 import { RarityCalibrator } from "./rarity.js";
 import { SeasonalDetector } from "./seasonal.js";
-import { surpriseToScore } from "./stats.js";
 
-/** Per-component view of the last sample, reused between calls (do not keep a reference). */
+/** Per-component view of the last sample, mutated in place by every update (copy it to keep it). */
 export interface CombinedComponents {
   /** Adaptive (EWMA/MAD) surprise, sigma units. */
   adaptiveZ: number;
   /** Seasonal surprise, sigma units (`NaN` while the seasonal model warms up). */
   seasonalZ: number;
+  /** Point surprise actually used (seasonal, adaptive, or their minimum), sigma units. */
+  pointZ: number;
   /** CUSUM statistic, sigma units. */
   cusumS: number;
+  /** Flatline statistic (halvings of activity). */
+  flatline: number;
+  /** `-log10` of the Bonferroni-combined tail probability. */
+  logP: number;
   /** Score before hold-down, [0, 1]. */
   raw: number;
   /** Whether this sample opened a new anomaly event. */
@@ -23,18 +29,29 @@ export interface CombinedComponents {
   alert: boolean;
 }
 
+/** log10 of the number of tests combined (point, CUSUM, flatline) — the Bonferroni correction. */
+const LOG10_TESTS = Math.log10(3);
+
 /**
- * The production per-series anomaly scorer: a consensus of the {@link AdaptiveDetector} and the
- * {@link SeasonalDetector} for point anomalies (a sample is surprising only if it is surprising to
- * both — once the seasonal model is warm — as Netdata flags a point only when all its models agree,
- * https://learn.netdata.cloud/docs/machine-learning-and-anomaly-detection), or-ed with the
- * {@link CusumDetector} for sustained shifts, followed by an alert hold-down: the first sample at or above
- * `eventThreshold` opens an event and the next `holdDownSamples` scores are multiplied by
- * `holdDownFactor`. This rewards the early first detection and punishes repeated alarms, which is what the
- * Numenta Anomaly Benchmark scores (Lavin & Ahmad 2015, "Evaluating Real-time Anomaly Detection
- * Algorithms — the Numenta Anomaly Benchmark", arXiv:1510.03336) and what on-call people want.
+ * The production per-series anomaly scorer.
  *
- * Streaming and causal, no clock read (timestamps in ms are passed in), O(1) memory per series.
+ * 1. **Point test** — the {@link AdaptiveDetector} and, once warm, the {@link SeasonalDetector} score the
+ *    one-step-ahead residual. If the seasonal model explains the series clearly better (residual scale <
+ *    `seasonalSelectRatio` × adaptive scale) it decides alone; otherwise a point is surprising only if it
+ *    surprises both (minimum) — the consensus Netdata uses ("anomaly bit" set only when all models agree,
+ *    https://learn.netdata.cloud/docs/machine-learning-and-anomaly-detection).
+ * 2. **Shift test** — a {@link CusumDetector} on the standardised residual of the model in use.
+ * 3. **Flatline test** — a {@link FlatlineDetector}.
+ * 4. **Calibration** — each statistic is turned into a tail probability under *this series' own history*
+ *    by a {@link RarityCalibrator} (with its null tail as prior), the three are combined with a Bonferroni
+ *    bound `p = 3·min(pᵢ)`, and `score = L/(L+halfLog10)` with `L = -log10 p`. Thresholds on the score are
+ *    therefore comparable across series of any unit or noise level.
+ * 5. **Hold-down** — the first score ≥ `eventThreshold` opens an event and the next `holdDownSamples`
+ *    scores are multiplied by `holdDownFactor`: one early report per incident, which is what the Numenta
+ *    Anomaly Benchmark rewards (Lavin & Ahmad 2015, arXiv:1510.03336) and what on-call people want.
+ *
+ * Streaming and causal, no clock read (timestamps in ms are passed in), O(1) memory per series
+ * ({@link stateSize} is fixed at construction). Non-finite values are ignored by every model and counted.
  *
  * @throws {DetectorParamError} for out-of-range parameters.
  */
@@ -43,34 +60,49 @@ export class CombinedDetector {
   private readonly adaptive: AdaptiveDetector;
   private readonly seasonal: SeasonalDetector;
   private readonly cusum: CusumDetector;
-  private readonly rarity: RarityCalibrator;
+  private readonly flat: FlatlineDetector;
+  private readonly pointRarity: RarityCalibrator;
   private readonly cusumRarity: RarityCalibrator;
   private readonly flatRarity: RarityCalibrator;
-  private flatN = 0;
-  private flatPrev = 0;
-  private flatShort = 0;
-  private flatLong = 0;
   private holdLeft = 0;
-  /** Samples scored so far (finite or not). */
+  /** Samples seen so far (finite or not). */
   samples = 0;
-  /** Components of the last sample (mutated in place). */
-  readonly last: CombinedComponents = { adaptiveZ: 0, seasonalZ: Number.NaN, cusumS: 0, raw: 0, event: false, alert: false };
   /** Number of anomaly events opened. */
   events = 0;
+  /** Components of the last sample (mutated in place). */
+  readonly last: CombinedComponents = {
+    adaptiveZ: 0,
+    seasonalZ: Number.NaN,
+    pointZ: 0,
+    cusumS: 0,
+    flatline: 0,
+    logP: 0,
+    raw: 0,
+    event: false,
+    alert: false,
+  };
 
-  constructor(params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {
+  constructor(params: Readonly<DetectorParams> = DEFAULT_DETECTOR_PARAMS) {
     this.p = params;
-    checkRange("CombinedDetector", "zHalf", params.zHalf, 1e-6, 1e6);
-    checkRange("CombinedDetector", "eventThreshold", params.eventThreshold, 0, 1);
-    checkRange("CombinedDetector", "alertThreshold", params.alertThreshold, 0, 1);
-    checkInt("CombinedDetector", "holdDownSamples", params.holdDownSamples, 0, 1e9);
-    checkRange("CombinedDetector", "holdDownFactor", params.holdDownFactor, 0, 1);
+    const name = "CombinedDetector";
+    checkRange(name, "seasonalSelectRatio", params.seasonalSelectRatio, 0, 1e6);
+    checkRange(name, "halfLog10", params.halfLog10, 1e-6, 1e6);
+    checkRange(name, "eventThreshold", params.eventThreshold, 0, 1);
+    checkRange(name, "alertThreshold", params.alertThreshold, 0, 1);
+    checkInt(name, "holdDownSamples", params.holdDownSamples, 0, 1e9);
+    checkRange(name, "holdDownFactor", params.holdDownFactor, 0, 1);
     this.adaptive = new AdaptiveDetector(params.adaptive);
     this.seasonal = new SeasonalDetector(params.seasonal);
     this.cusum = new CusumDetector(params.cusum);
-    this.rarity = new RarityCalibrator(params.rarity);
+    this.flat = new FlatlineDetector(params.flatline);
+    this.pointRarity = new RarityCalibrator({ ...params.rarity, prior: "gaussian" });
+    // stationary CUSUM tail under the null is ≈ exp(-2k·s) (Siegmund 1985)
     this.cusumRarity = new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: 2 * params.cusum.k });
-    this.flatRarity = new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: params.flat.priorRate });
+    this.flatRarity = new RarityCalibrator({
+      ...params.rarity,
+      prior: "exponential",
+      priorRate: params.flatline.nullTailRate,
+    });
   }
 
   /** Non-finite samples seen (ignored by every component). */
@@ -78,58 +110,49 @@ export class CombinedDetector {
     return this.adaptive.invalidPoints;
   }
 
-  /** Scores `x` observed at `t` ms; returns the combined anomaly score in [0, 1]. */
+  /**
+   * Scores `x` observed at `t` ms (non-decreasing) and returns the anomaly score in [0, 1] (after
+   * hold-down). Details of the sample are in {@link last}.
+   */
   update(t: number, x: number): number {
     this.samples += 1;
+    const finite = Number.isFinite(x);
     this.adaptive.update(t, x);
     this.seasonal.update(t, x);
-    const za = this.adaptive.z;
     const seasonalReady = this.seasonal.readyAt(t);
-    const zs = seasonalReady ? this.seasonal.z : Number.NaN;
-    let zPoint = za;
+    let pointZ = this.adaptive.z;
     let residual = this.adaptive.residual;
     if (seasonalReady) {
       if (this.seasonal.residualScale < this.p.seasonalSelectRatio * this.adaptive.scale) {
-        zPoint = zs;
+        pointZ = this.seasonal.z;
         residual = this.seasonal.residual;
-      } else if (this.p.pointMode === "min") zPoint = Math.min(za, zs);
-    }
-    // CUSUM runs on the standardised one-step-ahead residual of the model in use
-    if (this.p.residualCusum) this.cusum.updateStandardized(t, Number.isFinite(x) ? residual : Number.NaN);
-    else this.cusum.update(t, x);
-    let raw: number;
-    if (this.p.calibration === "rarity") {
-      // each test is calibrated against its own history, then Bonferroni-combined (2 tests)
-      const logPPoint = -Math.log10(this.rarity.tail(zPoint));
-      this.rarity.add(zPoint);
-      const s = this.cusum.statistic;
-      const logPCusum = this.p.cusumAlarmZ > 0 ? -Math.log10(this.cusumRarity.tail(s)) : 0;
-      this.cusumRarity.add(s);
-      let logPFlat = 0;
-      const fl = this.p.flat;
-      if (fl.weight > 0 && Number.isFinite(x)) {
-        if (this.flatN > 0) {
-          const dlt = Math.abs(x - this.flatPrev);
-          this.flatShort += fl.shortAlpha * (dlt - this.flatShort);
-          this.flatLong += Math.max(fl.longAlpha, 1 / this.flatN) * (dlt - this.flatLong);
-        }
-        this.flatPrev = x;
-        this.flatN += 1;
-        const stat = this.flatN > fl.warmup && this.flatLong > 0 ? Math.log2(this.flatLong / Math.max(this.flatShort, this.flatLong * 1e-6)) : 0;
-        const st = Math.max(0, stat);
-        logPFlat = fl.weight * -Math.log10(this.flatRarity.tail(st));
-        this.flatRarity.add(st);
+      } else {
+        pointZ = Math.min(pointZ, this.seasonal.z);
       }
-      const logP = Math.max(0, Math.max(logPPoint, logPCusum, logPFlat) - Math.log10(3));
-      raw = logP / (logP + this.p.halfLog10);
-    } else {
-      const zCusum = (this.cusum.statistic / this.p.cusum.h) * this.p.cusumAlarmZ;
-      raw = surpriseToScore(Math.max(zPoint, zCusum), this.p.zHalf);
     }
+    this.cusum.updateStandardized(t, finite ? residual : Number.NaN);
+    this.flat.update(t, x);
+
+    let logP = 0;
+    if (finite) {
+      const s = this.cusum.statistic;
+      const f = this.flat.statistic;
+      // p-values before the sample joins the history (causal), then the history is updated
+      const pMin = Math.min(this.pointRarity.tail(pointZ), this.cusumRarity.tail(s), this.flatRarity.tail(f));
+      this.pointRarity.add(pointZ);
+      this.cusumRarity.add(s);
+      this.flatRarity.add(f);
+      logP = Math.max(0, -Math.log10(pMin) - LOG10_TESTS);
+    }
+    const raw = logP / (logP + this.p.halfLog10);
+
     const l = this.last;
-    l.adaptiveZ = za;
-    l.seasonalZ = zs;
+    l.adaptiveZ = this.adaptive.z;
+    l.seasonalZ = seasonalReady ? this.seasonal.z : Number.NaN;
+    l.pointZ = pointZ;
     l.cusumS = this.cusum.statistic;
+    l.flatline = this.flat.statistic;
+    l.logP = logP;
     l.raw = raw;
     l.event = false;
     l.alert = raw >= this.p.alertThreshold;
@@ -147,6 +170,15 @@ export class CombinedDetector {
 
   /** Number of numeric state slots (constant for given params; for memory-bound checks). */
   stateSize(): number {
-    return this.adaptive.stateSize() + this.seasonal.stateSize() + this.cusum.stateSize() + this.rarity.stateSize() + this.cusumRarity.stateSize() + 10;
+    return (
+      this.adaptive.stateSize() +
+      this.seasonal.stateSize() +
+      this.cusum.stateSize() +
+      this.flat.stateSize() +
+      this.pointRarity.stateSize() +
+      this.cusumRarity.stateSize() +
+      this.flatRarity.stateSize() +
+      4
+    );
   }
 }
