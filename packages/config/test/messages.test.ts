@@ -25,6 +25,16 @@ describe("issue messages", () => {
   });
 });
 
+describe("invalid map keys", () => {
+  it("say what the name must look like and point at the key", async () => {
+    const e = await configError(() => loadConfig(fixture("invalid/bad-names.yaml")));
+    expect(e.issues.map((i) => `${i.line}:${i.col} ${i.path}: ${i.message}`)).toEqual([
+      "5:3 services.Redis_Cache: invalid name \"Redis_Cache\": expected a lowercase name (a-z, 0-9, '-', '_', '.'), starting and ending with a letter or digit, at most 63 characters",
+      "8:3 features.BadFlag: invalid name \"BadFlag\": expected a camelCase flag name",
+    ]);
+  });
+});
+
 describe("YAML features", () => {
   it("merge keys (<<: *anchor) work", async () => {
     const { config } = await loadConfig(fixture("good/merge-keys.yaml"));

@@ -98,6 +98,12 @@ export function flattenIssues(issues: readonly RawIssue[], data: unknown, schema
         }
         break;
       }
+      case "invalid_key": {
+        const key = String(path[path.length - 1] ?? "");
+        const why = [...new Set(issue.issues.map((i) => lowerFirst(i.message)))].join("; ");
+        out.push({ path, code: "invalid_key", at: "key", message: `invalid name "${key}": ${why}` });
+        break;
+      }
       default: {
         let message = issue.message;
         if (issue.code !== "custom" && found !== undefined && !/received|found/.test(message)) message += `, found ${describeValue(found)}`;
