@@ -25,3 +25,4 @@ export * from "./options.js";
 export * from "./ship/delivery.js";
 export * from "./ship/dead-letter.js";
 export * from "./ship/index-setup.js";
+export * from "./pipeline/ingest.js";
