@@ -14,9 +14,13 @@ import { readFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createMetricsRegistry } from "@soc/metrics";
-import { auditInspected, createDockerEngine, createMonitorMetrics, type Engine, inspectAll, type InspectJson, Monitor, parseDockerHost, silentLog } from "../dist/index.js";
+import type * as HealthMonitor from "../src/index.js";
+import type { Engine, InspectJson } from "../src/index.js";
 import { prerequisites, TestDockerd } from "../test/integration/dockerd.ts";
 
+// Values come from the build (run `pnpm build` first); types from the sources, so typecheck needs no dist.
+const distPath: string = "../dist/index.js";
+const { auditInspected, createDockerEngine, createMonitorMetrics, inspectAll, Monitor, parseDockerHost, silentLog } = (await import(distPath)) as typeof HealthMonitor;
 const N = Number(process.env["HM_BENCH_CONTAINERS"] ?? 200);
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const pct = (xs: number[], p: number) => {
@@ -124,22 +128,10 @@ async function realEngine(): Promise<Record<string, unknown>> {
       audits.push(c - a);
       pure.push(c - b);
     }
-    // RSS of the watch CLI following the N-container engine.
-    const child = spawn(process.execPath, [cli, "watch", "--metrics-host", "127.0.0.1", "--metrics-port", "0", "--no-stats"], { env: { ...process.env, DOCKER_HOST: d.host }, stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (x: Buffer) => (err += x.toString()));
-    const url = await until(() => /"url":"(http:\/\/[^"]+)"/.exec(err)?.[1], 20_000, "watch url");
-    await until(async () => (await fetch(`${url}/readyz`)).status === 200, 30_000, "watch ready");
-    const rss: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      await fetch(`${url}/metrics`).then((r) => r.text());
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-      if (m?.[1]) rss.push(Number(m[1]) * 1024);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    child.kill("SIGTERM");
-    const exitCode = await exited;
+    // RSS of the watch CLI following the N-container engine: Node defaults, and with a small young
+    // generation (what a container limit would set through NODE_OPTIONS).
+    const rssDefault = await watchRss(d.host, "");
+    const rssTuned = await watchRss(d.host, "--max-semi-space-size=1 --max-old-space-size=64");
     // Real-engine event→metric: flip a healthcheck file in a few running containers.
     const K = 5;
     for (let i = 0; i < K; i++) await d.docker(["run", "-d", "--init", "--network", "none", "--label", "soc.flip=1", "--name", `f${i}`, "--health-cmd", "test -f /tmp/ok", "--health-interval", "1s", "--health-retries", "1", "soc-test/busybox:1", "sh", "-c", "touch /tmp/ok; exec sleep 100000"]);
@@ -175,12 +167,31 @@ async function realEngine(): Promise<Record<string, unknown>> {
       createSeconds: round(createSec),
       fullAuditMs: { runs: audits.length, p50: round(pct(audits, 50)), max: round(Math.max(...audits)) },
       pureAuditMs: { p50: round(pct(pure, 50)), max: round(Math.max(...pure)) },
-      watchRssBytes: { p50: pct(rss, 50), max: Math.max(...rss), watchExitCode: exitCode },
+      watchRssBytes: { nodeDefaults: rssDefault, [`NODE_OPTIONS=--max-semi-space-size=1 --max-old-space-size=64`]: rssTuned },
       eventToMetricRealMs: { note: "engine event timestamp (ms precision) to metric update; includes engine delivery", events: lat.length, p50: round(pct(lat, 50)), p99: round(pct(lat, 99)), max: round(Math.max(...lat)) },
     };
   } finally {
     await d.destroy();
   }
+}
+
+/** Starts `watch` on the engine, scrapes /metrics 10 times and samples VmRSS; then SIGTERM. */
+async function watchRss(host: string, nodeOptions: string) {
+  const child = spawn(process.execPath, [cli, "watch", "--metrics-host", "127.0.0.1", "--metrics-port", "0", "--no-stats"], { env: { ...process.env, DOCKER_HOST: host, NODE_OPTIONS: nodeOptions }, stdio: ["ignore", "ignore", "pipe"] });
+  let err = "";
+  child.stderr.on("data", (x: Buffer) => (err += x.toString()));
+  const url = await until(() => /"url":"(http:\/\/[^"]+)"/.exec(err)?.[1], 20_000, "watch url");
+  await until(async () => (await fetch(`${url}/readyz`)).status === 200, 30_000, "watch ready");
+  const rss: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    await fetch(`${url}/metrics`).then((r) => r.text());
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+    if (m?.[1]) rss.push(Number(m[1]) * 1024);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  child.kill("SIGTERM");
+  return { p50: pct(rss, 50), max: Math.max(...rss), exitCode: await exited };
 }
 
 const template = JSON.parse(readFileSync(new URL("../test/fixtures/inspect/healthy.json", import.meta.url), "utf8")) as InspectJson;

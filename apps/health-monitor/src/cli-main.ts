@@ -103,6 +103,7 @@ export async function main(e: CliEnv): Promise<number> {
     .option("--autoheal", "restart unhealthy containers labelled <autoheal.label>=true (overrides autoheal.enabled)")
     .option("--dry-run", "autoheal decides and logs but never restarts")
     .option("--grace-period <seconds>", "seconds a container must stay unhealthy before a restart", positiveSeconds)
+    .option("--restart-timeout <seconds>", "seconds a container gets to stop on an autoheal restart (default 10)", positiveSeconds)
     .option("--metrics-host <host>", "address of /metrics", "0.0.0.0")
     .option("--metrics-port <port>", "port of /metrics (default: the config's metricsPort, 9102)", (v) => {
       const n = Number(v);
@@ -110,7 +111,7 @@ export async function main(e: CliEnv): Promise<number> {
       return n;
     })
     .option("--no-stats", "do not sample CPU/memory")
-    .action(async (o: { label: LabelSelector[]; autoheal?: boolean; dryRun?: boolean; gracePeriod?: number; metricsHost: string; metricsPort?: number; stats: boolean }) => {
+    .action(async (o: { label: LabelSelector[]; autoheal?: boolean; dryRun?: boolean; gracePeriod?: number; restartTimeout?: number; metricsHost: string; metricsPort?: number; stats: boolean }) => {
       const { settings, engine } = await resolve();
       const log = e.createLog(settings.logLevel);
       const enabled = o.autoheal === true || settings.autohealEnabled;
@@ -126,6 +127,7 @@ export async function main(e: CliEnv): Promise<number> {
           metricsHost: o.metricsHost,
           metricsPort: o.metricsPort ?? settings.metricsPort,
           stats: o.stats,
+          ...(o.restartTimeout !== undefined ? { restartTimeoutSeconds: Math.round(o.restartTimeout) } : {}),
         },
         log,
         e.shutdown,

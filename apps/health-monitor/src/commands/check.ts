@@ -25,6 +25,7 @@ export async function runCheck(engine: Engine, opts: CheckOptions, io: Io): Prom
   try {
     const states = await collectStates(engine, opts.labels, { stats: opts.stats, now: opts.now ?? new Date() });
     const result = evaluateCheck(states);
+    if (result.total === 0) io.err("health-monitor: no container matched the selection\n");
     io.out(opts.json ? formatCheckJson(result) : formatCheckTable(result));
     return result.exitCode;
   } catch (err) {

@@ -22,6 +22,8 @@ export interface WatchOptions {
   metricsHost: string;
   metricsPort: number;
   stats: boolean;
+  /** Seconds a container gets to stop on an autoheal restart before SIGKILL (default 10). */
+  restartTimeoutSeconds?: number;
   /** Called once the server listens (the CLI logs the URL; tests learn the port). */
   onListening?: (server: MetricsServer, monitor: Monitor) => void;
 }
@@ -38,7 +40,7 @@ export async function runWatch(engine: Engine, opts: WatchOptions, log: Log, sig
     reconcileIntervalMs: opts.reconcileIntervalMs,
     auditIntervalMs: opts.auditIntervalMs,
     stats: opts.stats,
-    ...(opts.autoheal ? { autoheal: { machine: new AutohealMachine(opts.autoheal, opts.isSelf), restartTimeoutSeconds: 10, tickMs: 1000 } } : {}),
+    ...(opts.autoheal ? { autoheal: { machine: new AutohealMachine(opts.autoheal, opts.isSelf), restartTimeoutSeconds: opts.restartTimeoutSeconds ?? 10, tickMs: 1000 } } : {}),
   });
   const server = await startMetricsServer({ registry, host: opts.metricsHost, port: opts.metricsPort, logger: log });
   server.registerReadinessCheck("docker-engine", () =>

@@ -21,7 +21,7 @@ export interface ContainerEvent {
   /** Set for `die` events (`exitCode` attribute). */
   exitCode?: number;
   attributes: Record<string, string>;
-  /** Event time in nanoseconds since the epoch (as a bigint-safe string is not needed: ms precision kept). */
+  /** Event time in milliseconds since the epoch (from `timeNano`, else `time`; 0 when absent). */
   timeMs: number;
 }
 

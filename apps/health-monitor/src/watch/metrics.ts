@@ -90,6 +90,11 @@ export function publishContainer(m: MonitorMetrics, c: ContainerState, previous:
   }
 }
 
+/** Sets only the health series of a container (the event fast path). */
+export function publishHealth(m: MonitorMetrics, c: ContainerState): void {
+  for (const s of HEALTH_STATUSES) m.healthStatus.set({ container: c.name, status: s }, c.health === s ? 1 : 0);
+}
+
 /** Removes every per-container series of a container. */
 export function unpublishContainer(m: MonitorMetrics, name: string): void {
   const container = name;

@@ -16,7 +16,7 @@ import { mapLimit } from "../pool.js";
 import { type LabelSelector, matchesLabels, toDockerLabelFilter } from "../state/labels.js";
 import { type ContainerState, stateFromInspect } from "../state/model.js";
 import { usageFromStats } from "../state/stats.js";
-import { type MonitorMetrics, publishAudit, publishContainer, unpublishContainer } from "./metrics.js";
+import { type MonitorMetrics, publishAudit, publishContainer, publishHealth, unpublishContainer } from "./metrics.js";
 
 /** Settings of a {@link Monitor} (durations in ms). */
 export interface MonitorOptions {
@@ -81,6 +81,7 @@ export class Monitor {
           metrics?.engineUp.set(1);
           log.info({ endpoint: this.o.engine.endpoint, attempt }, attempt === 0 ? "event stream connected" : "event stream reconnected; reconciling");
           await this.reconcile();
+          if (this.lastAudit === undefined) this.runAudit();
           this.sampleStatsInBackground();
         },
         onDisconnected: (error, delayMs) => {
@@ -207,7 +208,8 @@ export class Monitor {
     if (prev && prev.name !== next.name && this.o.metrics) unpublishContainer(this.o.metrics, prev.name);
     this.store.set(next.id, next);
     if (this.o.metrics) {
-      publishContainer(this.o.metrics, next, prev && prev.name === next.name ? prev : undefined);
+      if (cause === "event" && prev !== undefined && prev.name === next.name) publishHealth(this.o.metrics, next);
+      else publishContainer(this.o.metrics, next, prev && prev.name === next.name ? prev : undefined);
       this.o.metrics.containers.set(this.store.size);
     }
     this.o.onUpdate?.(next, cause);
@@ -228,6 +230,7 @@ export class Monitor {
   private handleEvent(ev: ContainerEvent): void {
     const { metrics } = this.o;
     metrics?.eventsReceived.inc({ action: ev.action });
+    this.o.log.debug({ action: ev.action, id: ev.id.slice(0, 12), name: ev.name, health: ev.health }, "container event");
     if (ev.action === "destroy") {
       this.remove(ev.id);
       return;
@@ -250,7 +253,9 @@ export class Monitor {
     if (!ah || this.ac.signal.aborted) return;
     const now = this.now();
     const d = ah.machine.observe(c, now);
-    this.o.metrics?.autohealCircuitOpen.set({ container: c.name }, ah.machine.circuitOpen(c.id, now) ? 1 : 0);
+    const selected = d.action === "restart" || (d.reason !== "not-selected" && d.reason !== "opted-out" && d.reason !== "self");
+    if (selected) this.o.metrics?.autohealCircuitOpen.set({ container: c.name }, ah.machine.circuitOpen(c.id, now) ? 1 : 0);
+    else this.o.metrics?.autohealCircuitOpen.remove({ container: c.name });
     if (d.action === "restart") {
       this.track(this.restart(d, ah.restartTimeoutSeconds));
       return;
