@@ -3,7 +3,7 @@
  * directories, files over the size cap (checked with `fs.stat` before reading), NUL bytes, invalid UTF-8 and
  * empty files.
  */
-import { readFile, stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { formatBytes } from "../schema/primitives.js";
 import { ConfigError } from "./errors.js";
 
@@ -35,11 +35,24 @@ export async function readConfigText(file: string, maxBytes: number = DEFAULT_MA
   if (size > maxBytes) fail(file, "file_too_large", `file is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit for a config file (not read)`);
   let buf: Buffer;
   try {
-    buf = await readFile(file);
+    // Read at most maxBytes + 1 bytes: the file may have grown since stat.
+    const fh = await open(file, "r");
+    try {
+      const chunk = Buffer.alloc(Math.min(size, maxBytes) + 1);
+      let got = 0;
+      for (;;) {
+        const { bytesRead } = await fh.read(chunk, got, chunk.length - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+        if (got === chunk.length) break;
+      }
+      buf = chunk.subarray(0, got);
+    } finally {
+      await fh.close();
+    }
   } catch (err) {
     return fail(file, "file_unreadable", `cannot read: ${(err as Error).message}`);
   }
-  // The file may have grown between stat and read.
   if (buf.length > maxBytes) fail(file, "file_too_large", `file is over the ${formatBytes(maxBytes)} limit for a config file`);
   return decodeConfigBytes(buf, file);
 }
