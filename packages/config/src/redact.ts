@@ -5,7 +5,7 @@
 import { isSecretRef } from "./schema/primitives.js";
 
 /** Env names that hold secrets (matched case-insensitively as a substring). */
-export const SECRET_NAME_PATTERN = /PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
+export const SECRET_NAME_PATTERN = /PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
 /** Env names that hold a path to a secret (not the secret itself): `*_FILE`, `*_PATH`, `*_DIR`. */
 export const SECRET_PATH_SUFFIX = /_(FILE|PATH|DIR)$/i;
 
@@ -22,12 +22,15 @@ export function describeSecretRef(ref: { secretRef: Record<string, unknown> }): 
 
 /**
  * A deep copy of `value` fit for printing: every SecretRef becomes `"<secret: env NAME>"` /
- * `"<secret: file path>"` / `"<secret: name x>"`, and in every `env` mapping a literal value whose key
- * looks secret ({@link isSecretEnvName}) becomes `"<redacted>"`. The input is not modified.
+ * `"<secret: file path>"` / `"<secret: name x>"`, and in every `env` mapping (and `build.args`) a literal
+ * value whose key looks secret ({@link isSecretEnvName}) becomes `"<redacted>"`. The input is not modified.
  */
 export function redact(value: unknown): unknown {
   return walk(value, false);
 }
+
+/** Keys whose value is a map of variable names to values. */
+const VARIABLE_MAPS = new Set(["env", "args"]);
 
 function walk(v: unknown, inEnv: boolean): unknown {
   if (isSecretRef(v)) return describeSecretRef(v as { secretRef: Record<string, unknown> });
@@ -36,7 +39,7 @@ function walk(v: unknown, inEnv: boolean): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     if (inEnv && !isSecretRef(x) && x !== null && typeof x !== "object" && isSecretEnvName(k)) out[k] = "<redacted>";
-    else out[k] = walk(x, k === "env");
+    else out[k] = walk(x, VARIABLE_MAPS.has(k));
   }
   return out;
 }

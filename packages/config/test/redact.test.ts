@@ -20,8 +20,13 @@ describe("redact", () => {
     expect(JSON.stringify(r)).not.toContain("not-really-secret");
   });
 
+  it("also hides secret-looking build args", () => {
+    const r = redact({ services: { app: { build: { context: ".", args: { NPM_TOKEN: "abc", NODE_VERSION: "24" } } } } });
+    expect(r).toEqual({ services: { app: { build: { context: ".", args: { NPM_TOKEN: "<redacted>", NODE_VERSION: "24" } } } } });
+  });
+
   it("classifies env names", () => {
-    for (const n of ["POSTGRES_PASSWORD", "db_passwd", "GITHUB_TOKEN", "CLIENT_SECRET", "OPENAI_API_KEY", "APIKEY", "SSH_PRIVATE_KEY", "AWS_CREDENTIALS"]) expect(isSecretEnvName(n), n).toBe(true);
+    for (const n of ["POSTGRES_PASSWORD", "db_passwd", "GITHUB_TOKEN", "CLIENT_SECRET", "OPENAI_API_KEY", "APIKEY", "SSH_PRIVATE_KEY", "AWS_CREDENTIALS", "GPG_PASSPHRASE"]) expect(isSecretEnvName(n), n).toBe(true);
     for (const n of ["POSTGRES_PASSWORD_FILE", "TOKEN_PATH", "SECRETS_DIR", "GF_SECURITY_ADMIN_USER", "REDIS_PORT", "KEYBOARD"]) expect(isSecretEnvName(n), n).toBe(false);
   });
 });
