@@ -93,7 +93,7 @@ export async function main(e: CliEnv): Promise<number> {
     .option("-l, --label <key[=value]>", "only containers with this label (repeatable)", collectLabel, [] as LabelSelector[])
     .action(async (o: { format: AuditFormat; failOn?: Severity; label: LabelSelector[] }) => {
       const { settings, engine } = await resolve();
-      exitCode = await runAudit(engine, { format: o.format, labels: labelsOf(o.label, settings), version: VERSION, ...(o.failOn ? { failOn: o.failOn } : {}) }, e.io);
+      exitCode = await runAudit(engine, { format: o.format, labels: labelsOf(o.label, settings), version: VERSION, waivers: settings.waivers, ...(o.failOn ? { failOn: o.failOn } : {}) }, e.io);
     });
 
   program
@@ -101,6 +101,7 @@ export async function main(e: CliEnv): Promise<number> {
     .description("run the monitor: events, metrics, periodic audit and (opt-in) autoheal, until SIGTERM")
     .option("-l, --label <key[=value]>", "only containers with this label (repeatable)", collectLabel, [] as LabelSelector[])
     .option("--autoheal", "restart unhealthy containers labelled <autoheal.label>=true (overrides autoheal.enabled)")
+    .option("--autoheal-all", "autoheal every unhealthy container except those labelled <autoheal.label>=false (default: only =true)")
     .option("--dry-run", "autoheal decides and logs but never restarts")
     .option("--grace-period <seconds>", "seconds a container must stay unhealthy before a restart", positiveSeconds)
     .option("--restart-timeout <seconds>", "seconds a container gets to stop on an autoheal restart (default 10)", positiveSeconds)
@@ -111,11 +112,11 @@ export async function main(e: CliEnv): Promise<number> {
       return n;
     })
     .option("--no-stats", "do not sample CPU/memory")
-    .action(async (o: { label: LabelSelector[]; autoheal?: boolean; dryRun?: boolean; gracePeriod?: number; restartTimeout?: number; metricsHost: string; metricsPort?: number; stats: boolean }) => {
+    .action(async (o: { label: LabelSelector[]; autoheal?: boolean; autohealAll?: boolean; dryRun?: boolean; gracePeriod?: number; restartTimeout?: number; metricsHost: string; metricsPort?: number; stats: boolean }) => {
       const { settings, engine } = await resolve();
       const log = e.createLog(settings.logLevel);
-      const enabled = o.autoheal === true || settings.autohealEnabled;
-      const policy = { ...settings.autoheal, ...(o.dryRun ? { dryRun: true } : {}), ...(o.gracePeriod !== undefined ? { gracePeriodMs: o.gracePeriod * 1000 } : {}) };
+      const enabled = o.autoheal === true || o.autohealAll === true || settings.autohealEnabled;
+      const policy = { ...settings.autoheal, ...(o.autohealAll ? { optIn: false } : {}), ...(o.dryRun ? { dryRun: true } : {}), ...(o.gracePeriod !== undefined ? { gracePeriodMs: o.gracePeriod * 1000 } : {}) };
       exitCode = await runWatch(
         engine,
         {
@@ -127,6 +128,7 @@ export async function main(e: CliEnv): Promise<number> {
           metricsHost: o.metricsHost,
           metricsPort: o.metricsPort ?? settings.metricsPort,
           stats: o.stats,
+          waivers: settings.waivers,
           ...(o.restartTimeout !== undefined ? { restartTimeoutSeconds: Math.round(o.restartTimeout) } : {}),
         },
         log,

@@ -4,7 +4,7 @@
  * which reads the config file.
  */
 import { resolve } from "node:path";
-import { HealthMonitor, loadConfig, parseDurationSeconds } from "@soc/config";
+import { APP_NAMES, type AppKey, type AuditWaiver, HealthMonitor, loadConfig, parseDurationSeconds, type SocConfig } from "@soc/config";
 import type { AutohealPolicy } from "./autoheal/machine.js";
 import type { TlsFiles } from "./docker/endpoint.js";
 import type { LogLevel } from "./log.js";
@@ -23,6 +23,8 @@ export interface Settings {
   logLevel: LogLevel;
   autohealEnabled: boolean;
   autoheal: AutohealPolicy;
+  /** Audit waivers by Compose service name (`waive:` of each app and service in the config). */
+  waivers: Record<string, AuditWaiver[]>;
 }
 
 const ms = (d: string) => parseDurationSeconds(d) * 1000;
@@ -52,7 +54,25 @@ export function settingsFromConfig(hm: HealthMonitorConfig, baseDir = ".", globa
       windowMs: ms(hm.autoheal.window),
       dryRun: hm.autoheal.dryRun,
     },
+    waivers: {},
   };
+}
+
+/**
+ * The `waive:` lists of the config by the Compose service name they end up as (apps by their deployable
+ * name, e.g. `edge-agent`; services by their key), so the runtime audit marks the same findings as waived
+ * as `compose-gen lint` does.
+ */
+export function waiversFromConfig(config: SocConfig): Record<string, AuditWaiver[]> {
+  const out: Record<string, AuditWaiver[]> = {};
+  for (const key of Object.keys(APP_NAMES) as AppKey[]) {
+    const w = config.apps[key].waive;
+    if (w && w.length > 0) out[APP_NAMES[key]] = w.map((x) => ({ rule: x.rule, reason: x.reason }));
+  }
+  for (const [name, svc] of Object.entries(config.services)) {
+    if (svc.waive && svc.waive.length > 0) out[name] = svc.waive.map((x) => ({ rule: x.rule, reason: x.reason }));
+  }
+  return out;
 }
 
 /** The settings with every schema default (no config file). */
@@ -66,5 +86,5 @@ export function defaultSettings(): Settings {
  */
 export async function loadSettings(file: string, env: Record<string, string | undefined>): Promise<Settings> {
   const { config, baseDir } = await loadConfig(file, { env });
-  return settingsFromConfig(config.apps.healthMonitor, baseDir, config.logging.level as LogLevel);
+  return { ...settingsFromConfig(config.apps.healthMonitor, baseDir, config.logging.level as LogLevel), waivers: waiversFromConfig(config) };
 }

@@ -151,4 +151,20 @@ describe("health-monitor CLI (in-process)", () => {
     expect(engine.openStreams).toBe(0);
     expect(logged).toContain("stopped");
   });
+  it("watch --autoheal-all --dry-run: would restart an unlabelled unhealthy container, never restarts", async () => {
+    const engine = new FakeEngine();
+    engine.add(container("a1", "web", { health: "unhealthy" }));
+    engine.add(container("b2", "optout", { health: "unhealthy", labels: { "soc.autoheal": "false" } }));
+    const ac = new AbortController();
+    const r = env(engine, ["watch", "--autoheal-all", "--dry-run", "--grace-period", "0.01", "--metrics-host", "127.0.0.1", "--metrics-port", "0", "--no-stats"]);
+    r.e.shutdown = ac.signal;
+    const warned: Array<Record<string, unknown>> = [];
+    r.e.createLog = () => ({ ...silentLog, warn: (obj, msg) => void (msg.includes("would restart") && warned.push(obj)) });
+    const done = main(r.e);
+    await waitFor(() => warned.length > 0, 5000, "dry-run decision");
+    ac.abort();
+    expect(await done).toBe(0);
+    expect(warned.map((w) => w["container"])).toEqual(["web"]);
+    expect(engine.restarts).toEqual([]);
+  });
 });

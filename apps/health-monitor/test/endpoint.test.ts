@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyEngineError, DockerHostError, EngineApiError, EngineUnreachableError, formatEndpoint, mapLimit, parseDockerHost } from "../src/index.js";
+import { classifyEngineError, createDockerEngine, DockerHostError, EngineApiError, EngineUnreachableError, formatEndpoint, mapLimit, parseDockerHost } from "../src/index.js";
 
 describe("parseDockerHost", () => {
   it("parses unix sockets, bare paths and tcp with default ports", () => {
@@ -62,5 +62,17 @@ describe("mapLimit", () => {
     expect(peak).toBe(2);
     expect(r.map((x) => (x.ok ? x.value : (x.error as Error).message))).toEqual([10, 20, "three", 40, 50, 60]);
     await expect(mapLimit([1], 0, async (n) => n)).rejects.toThrow(RangeError);
+  });
+});
+
+describe("createDockerEngine", () => {
+  it("gives request calls a timeout but the event stream client none (an idle stream must survive)", async () => {
+    const engine = await createDockerEngine(parseDockerHost("unix:///nonexistent.sock"), { requestTimeoutMs: 1234 });
+    const inner = engine as unknown as { api: { modem: { timeout?: number; version?: string } }; streamClient: { modem: { timeout?: number; version?: string } } };
+    expect(inner.api.modem.timeout).toBe(1234);
+    expect(inner.streamClient.modem.timeout).toBeUndefined();
+    // No pinned API version: requests use unversioned paths the engine serves at its current version.
+    expect(inner.api.modem.version).toBeUndefined();
+    await expect(engine.ping()).rejects.toBeInstanceOf(EngineUnreachableError);
   });
 });

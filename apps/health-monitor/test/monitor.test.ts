@@ -170,6 +170,32 @@ describe("Monitor", () => {
     expect(acted.map((l) => l.obj["container"])).toEqual(["opted", "opted"]);
   });
 
+  it("re-lists on the slow interval and repairs a change no event reported", async () => {
+    const t = setup({ reconcileIntervalMs: 30 });
+    const web = container("a1", "web", { health: "healthy" });
+    t.engine.add(web);
+    const m = t.make();
+    m.start();
+    await waitFor(() => m.reconciled > 0);
+    t.engine.containers.get(web.Id)!.State = { ...t.engine.containers.get(web.Id)!.State, Status: "exited", Running: false, ExitCode: 3 };
+    await waitFor(() => m.get(web.Id)?.state === "exited", 2000, "periodic reconcile");
+    expect(m.get(web.Id)?.exitCode).toBe(3);
+    expect(t.engine.listCalls).toBeGreaterThanOrEqual(2);
+    expect(t.engine.connects).toBe(1);
+  });
+
+  it("samples stats in the background and publishes memory against the limit", async () => {
+    const t = setup({ stats: true });
+    const web = container("a1", "web", { health: "healthy" });
+    t.engine.add(web);
+    t.engine.stats_.set(web.Id, { memory_stats: { usage: 60, limit: 200, stats: { inactive_file: 10 } } });
+    const m = t.make();
+    m.start();
+    await waitFor(() => m.get(web.Id)?.resources !== undefined, 2000, "stats sample");
+    expect(m.get(web.Id)?.resources).toMatchObject({ memoryUsageBytes: 50, memoryLimitBytes: 200, memoryUsageRatio: 0.25 });
+    expect(await t.text()).toContain('soc_container_memory_usage_ratio{container="web"} 0.25');
+  });
+
   it("close() stops every loop and the event stream", async () => {
     const t = setup({ autoheal: undefined });
     const m = t.make();

@@ -25,15 +25,20 @@ export interface AuditReport {
   containers: ContainerAudit[];
 }
 
+/** Label Docker Compose puts on every container with its service name. */
+export const COMPOSE_SERVICE_LABEL = "com.docker.compose.service";
+
 /**
  * Audits containers.
- * @param waivers waivers per container name (e.g. from the config's `waive:` entries).
+ * @param waivers waivers keyed by Compose service name (label `com.docker.compose.service`), else by
+ *   container name (e.g. from the config's `waive:` entries, see `waiversFromConfig`).
  */
 export function auditInspected(inspected: readonly InspectJson[], waivers: Readonly<Record<string, readonly AuditWaiver[]>> = {}): AuditReport {
   const containers = inspected
     .map((i): ContainerAudit => {
       const facts = inspectToFacts(i);
-      const findings = auditContainer(facts, waivers[facts.name] ?? []);
+      const service = i.Config?.Labels?.[COMPOSE_SERVICE_LABEL];
+      const findings = auditContainer(facts, (service !== undefined ? waivers[service] : undefined) ?? waivers[facts.name] ?? []);
       return { id: i.Id, name: facts.name, image: facts.image ?? "", score: containerScore(findings), findings };
     })
     .sort((a, b) => a.name.localeCompare(b.name));

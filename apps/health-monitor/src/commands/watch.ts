@@ -3,6 +3,7 @@
  * `signal` aborts (SIGTERM/SIGINT in the CLI), then shuts down gracefully: loops stop, in-flight engine
  * calls finish, the HTTP server drains.
  */
+import type { AuditWaiver } from "@soc/config";
 import { createMetricsRegistry, type MetricsServer, startMetricsServer } from "@soc/metrics";
 import { AutohealMachine, type AutohealPolicy, type SelfMatcher } from "../autoheal/machine.js";
 import type { Engine } from "../docker/engine.js";
@@ -22,6 +23,8 @@ export interface WatchOptions {
   metricsHost: string;
   metricsPort: number;
   stats: boolean;
+  /** Audit waivers by Compose service or container name. */
+  waivers?: Readonly<Record<string, readonly AuditWaiver[]>>;
   /** Seconds a container gets to stop on an autoheal restart before SIGKILL (default 10). */
   restartTimeoutSeconds?: number;
   /** Called once the server listens (the CLI logs the URL; tests learn the port). */
@@ -40,6 +43,7 @@ export async function runWatch(engine: Engine, opts: WatchOptions, log: Log, sig
     reconcileIntervalMs: opts.reconcileIntervalMs,
     auditIntervalMs: opts.auditIntervalMs,
     stats: opts.stats,
+    ...(opts.waivers ? { waivers: opts.waivers } : {}),
     ...(opts.autoheal ? { autoheal: { machine: new AutohealMachine(opts.autoheal, opts.isSelf), restartTimeoutSeconds: opts.restartTimeoutSeconds ?? 10, tickMs: 1000 } } : {}),
   });
   const server = await startMetricsServer({ registry, host: opts.metricsHost, port: opts.metricsPort, logger: log });
