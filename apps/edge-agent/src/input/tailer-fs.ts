@@ -79,6 +79,8 @@ export interface Plan {
   readonly live: boolean;
   /** A checkpointed file found nowhere (deleted or compressed): reported, not read. */
   readonly missing?: boolean;
+  /** For rotated files: `resume` (checkpointed) or `generation` (never opened before). */
+  readonly reason?: "resume" | "generation";
 }
 
 /** Resolves checkpointed files to paths: rotated files to finish first, then the live file. */
@@ -87,6 +89,9 @@ export async function plan(options: PlanOptions): Promise<Plan[]> {
   const saved = options.checkpoint?.files ?? [];
   let liveOffset: number | undefined;
   const candidates = [options.path, ...(await siblings(options.path))];
+  const matched = new Set<string>();
+  /** mtime of the newest checkpointed file found as a rotated sibling (not the live path). */
+  let backlogMtime: number | undefined;
   for (const s of saved) {
     let found = false;
     for (const p of candidates) {
@@ -97,8 +102,12 @@ export async function plan(options: PlanOptions): Promise<Plan[]> {
         const head = await readHead(fh);
         const m = matchFile(s, { dev: st.dev.toString(), ino: st.ino.toString(), size: Number(st.size), head });
         if (m.kind === "same") {
+          matched.add(identityKey(await identify(fh, p)));
           if (p === options.path) liveOffset = m.offset;
-          else out.push({ path: p, offset: m.offset, live: false });
+          else {
+            out.push({ path: p, offset: m.offset, live: false });
+            backlogMtime = Math.max(backlogMtime ?? 0, Number(st.mtimeMs));
+          }
           found = true;
           break;
         }
@@ -107,6 +116,13 @@ export async function plan(options: PlanOptions): Promise<Plan[]> {
       }
     }
     if (!found) out.push({ path: s.path, offset: s.offset, live: false, missing: true });
+  }
+  // Generations rotated away after the last checkpointed one and never opened (the agent was down or paused
+  // across more than one rotation): read them whole, oldest first, before the live file.
+  if (backlogMtime !== undefined && liveOffset === undefined) {
+    for (const p of await unreadGenerations(options.path, backlogMtime, matched)) {
+      out.push({ path: p, offset: 0, live: false, reason: "generation" });
+    }
   }
   if (liveOffset === undefined && saved.length === 0 && options.startAt === "end") {
     liveOffset = await alignedEnd(options.path, options.maxLineBytes ?? 1024 * 1024);

@@ -281,7 +281,7 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
           continue;
         }
         ctx.open.add(fh);
-        yield* readFile(ctx, fh, step.path, step.offset, "resume", false);
+        yield* readFile(ctx, fh, step.path, step.offset, step.reason ?? "resume", false);
         await closeHandle(ctx, fh);
         continue;
       }
