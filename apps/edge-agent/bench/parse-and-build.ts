@@ -1,6 +1,6 @@
 /**
- * Benchmark: file → tailer → line framing → parse + validate → deterministic id → index name → priority batcher →
- * `_bulk` body, on one core, versus raw forwarding (same tailer and framing, no JSON validation, no ids: the
+ * Benchmark: file → tailer → Ingestor (line framing, parse + validate, filter, deterministic id, index name,
+ * ack tickets) → priority batcher → `_bulk` body → acks, on one core, versus raw forwarding (same tailer and framing, no JSON validation, no ids: the
  * Vector file→TCP style baseline). Network is excluded; see the issue for the end-to-end benchmark.
  *
  * Input: `--file <eve.json>`, or (default) every `*.json` in `--data-dir` (default `$EVE_DATA_DIR` or
@@ -22,18 +22,13 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
-  AckTracker,
-  Batcher,
-  type BulkDoc,
   buildBulkBody,
-  bulkActionBytes,
+  createCore,
   createLineStats,
-  createPriorityOf,
-  DocumentIdGenerator,
-  type EveParseOk,
   forEachLine,
-  IndexNamer,
-  parseEveRecords,
+  type IngestItem,
+  Ingestor,
+  type MalformedRecord,
   tailFile,
 } from "../src/index.js";
 
@@ -81,51 +76,41 @@ interface RunResult {
 }
 
 async function runFull(path: string): Promise<RunResult> {
-  const ids = new DocumentIdGenerator({ sensorId: "bench-sensor" });
-  const namer = new IndexNamer("suricata");
-  const priorityOf = createPriorityOf();
-  const batcher = new Batcher<BulkDoc & { ticket: number }>({ batchMaxEvents: 5000, batchMaxBytes: 5 * 1024 * 1024 });
-  const tracker = new AckTracker();
-  const stats = createLineStats();
-  const pending: EveParseOk[] = [];
-  let events = 0;
-  let malformed = 0;
-  let bytes = 0;
-  let bodyBytes = 0;
+  // The production core: tailer → Ingestor (framing, parse, filter, id, index, priority, ack tickets) → Batcher →
+  // _bulk body; every item is acknowledged after its body is built, as if the cluster had answered 201.
+  const core = createCore({ sensorId: "bench-sensor" });
+  const ingestor = new Ingestor(core);
+  const batcher = core.createBatcher<IngestItem>();
   const scratch = Buffer.allocUnsafe(6 * 1024 * 1024); // one in-flight request's body, reused
+  let bodyBytes = 0;
   const flush = (force: boolean): void => {
     for (let b = batcher.take(0, force); b; b = batcher.take(0, force)) {
       bodyBytes += buildBulkBody(b.items, "index", scratch).length;
-      for (const d of b.items) tracker.ack(d.ticket);
+      for (const item of b.items) ingestor.ack(item);
     }
+  };
+  const sink = {
+    item: (item: IngestItem): void => {
+      if (!batcher.offer(item, item.bytes, item.priority, 0)) {
+        flush(true);
+        batcher.offer(item, item.bytes, item.priority, 0);
+      }
+    },
+    malformed: (record: MalformedRecord): void => ingestor.ackMalformed(record), // the agent dead-letters these
   };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for await (const ev of tailFile({ path, follow: false, readChunkBytes: 256 * 1024 })) {
-    if (ev.type !== "data") continue;
-    bytes += ev.data.length;
-    forEachLine(ev.data, ev.offset, (line, end) => {
-      pending.length = 0;
-      parseEveRecords(line, undefined, (r) => {
-        if (r.ok) pending.push(r);
-        else malformed++; // the agent dead-letters these; no ack needed here
-      });
-      const ticket = tracker.track(end, pending.length);
-      for (const r of pending) {
-        events++;
-        const index = namer.indexFor(r.eventType, r.timestampMs);
-        const id = ids.idFor(r.raw);
-        batcher.offer({ index, id, raw: r.raw, ticket }, bulkActionBytes("index", index, id) + r.raw.length + 1, priorityOf(r.eventType), 0);
-      }
-    }, stats);
+    ingestor.handle(ev, sink);
     flush(false);
   }
   flush(true);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  if (tracker.inFlight !== 0) throw new Error(`${tracker.inFlight} lines never acknowledged: bench is broken`);
-  if (bodyBytes < bytes * 0.9) throw new Error(`bulk bodies (${bodyBytes} B) smaller than input (${bytes} B): bench is broken`);
-  return { events, malformed, bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  const s = ingestor.stats;
+  if (ingestor.inFlightLines !== 0) throw new Error(`${ingestor.inFlightLines} lines never acknowledged: bench is broken`);
+  if (bodyBytes < s.bytes * 0.9) throw new Error(`bulk bodies (${bodyBytes} B) smaller than input (${s.bytes} B): bench is broken`);
+  return { events: s.events, malformed: s.malformed, bytes: s.bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 async function runRawForward(path: string): Promise<RunResult> {
