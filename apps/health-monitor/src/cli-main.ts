@@ -104,6 +104,10 @@ export async function main(e: CliEnv): Promise<number> {
     .option("--autoheal-all", "autoheal every unhealthy container except those labelled <autoheal.label>=false (default: only =true)")
     .option("--dry-run", "autoheal decides and logs but never restarts")
     .option("--grace-period <seconds>", "seconds a container must stay unhealthy before a restart", positiveSeconds)
+    .option("--notify-url <url>", "POST a JSON notice to this webhook for every autoheal action", (v) => {
+      if (!/^https?:\/\//.test(v)) throw new InvalidArgumentError(`expected an http(s) URL, got ${v}`);
+      return v;
+    })
     .option("--restart-timeout <seconds>", "seconds a container gets to stop on an autoheal restart (default 10)", positiveSeconds)
     .option("--metrics-host <host>", "address of /metrics", "0.0.0.0")
     .option("--metrics-port <port>", "port of /metrics (default: the config's metricsPort, 9102)", (v) => {
@@ -112,7 +116,7 @@ export async function main(e: CliEnv): Promise<number> {
       return n;
     })
     .option("--no-stats", "do not sample CPU/memory")
-    .action(async (o: { label: LabelSelector[]; autoheal?: boolean; autohealAll?: boolean; dryRun?: boolean; gracePeriod?: number; restartTimeout?: number; metricsHost: string; metricsPort?: number; stats: boolean }) => {
+    .action(async (o: { label: LabelSelector[]; autoheal?: boolean; autohealAll?: boolean; dryRun?: boolean; gracePeriod?: number; restartTimeout?: number; notifyUrl?: string; metricsHost: string; metricsPort?: number; stats: boolean }) => {
       const { settings, engine } = await resolve();
       const log = e.createLog(settings.logLevel);
       const enabled = o.autoheal === true || o.autohealAll === true || settings.autohealEnabled;
@@ -129,6 +133,7 @@ export async function main(e: CliEnv): Promise<number> {
           metricsPort: o.metricsPort ?? settings.metricsPort,
           stats: o.stats,
           waivers: settings.waivers,
+          ...(o.notifyUrl ? { notifyUrl: o.notifyUrl } : {}),
           ...(o.restartTimeout !== undefined ? { restartTimeoutSeconds: Math.round(o.restartTimeout) } : {}),
         },
         log,

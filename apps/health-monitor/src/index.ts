@@ -19,6 +19,7 @@ export * from "./events/backoff.js";
 export * from "./events/follow.js";
 export * from "./autoheal/machine.js";
 export * from "./autoheal/self.js";
+export * from "./autoheal/notify.js";
 export * from "./check/evaluate.js";
 export * from "./check/format.js";
 export * from "./audit/run.js";

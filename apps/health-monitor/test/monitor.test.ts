@@ -135,8 +135,9 @@ describe("Monitor", () => {
     const t = setup({ now: () => now });
     const policy = { label: "soc.autoheal", optIn: true, gracePeriodMs: 1000, initialBackoffMs: 0, maxBackoffMs: 0, maxRestarts: 2, windowMs: 60_000, dryRun: false };
     const machine = new AutohealMachine(policy);
+    const notices: string[] = [];
     (t as { make: () => Monitor }).make = (() => {
-      const m = new Monitor({ engine: t.engine, log: t.log, metrics: t.metrics, reconcileIntervalMs: 60_000, auditIntervalMs: 60_000, now: () => now, autoheal: { machine, restartTimeoutSeconds: 1, tickMs: 5 } });
+      const m = new Monitor({ engine: t.engine, log: t.log, metrics: t.metrics, reconcileIntervalMs: 60_000, auditIntervalMs: 60_000, now: () => now, autoheal: { machine, restartTimeoutSeconds: 1, tickMs: 5, notifier: { notify: async (n) => void notices.push(`${n.action}:${n.container}`) } } });
       monitors.push(m);
       return m;
     });
@@ -168,6 +169,8 @@ describe("Monitor", () => {
     expect(body).not.toContain('soc_autoheal_restarts_total{container="other"');
     const acted = t.lines.filter((l) => l.msg === "autoheal: restarting unhealthy container");
     expect(acted.map((l) => l.obj["container"])).toEqual(["opted", "opted"]);
+    await waitFor(() => notices.includes("circuit-open:opted"), 2000, "circuit notice");
+    expect(notices).toEqual(["restarted:opted", "restarted:opted", "circuit-open:opted"]);
   });
 
   it("re-lists on the slow interval and repairs a change no event reported", async () => {
@@ -194,6 +197,24 @@ describe("Monitor", () => {
     await waitFor(() => m.get(web.Id)?.resources !== undefined, 2000, "stats sample");
     expect(m.get(web.Id)?.resources).toMatchObject({ memoryUsageBytes: 50, memoryLimitBytes: 200, memoryUsageRatio: 0.25 });
     expect(await t.text()).toContain('soc_container_memory_usage_ratio{container="web"} 0.25');
+  });
+
+  it("ignores events of containers outside the label selection without inspecting them", async () => {
+    const t = setup({ labels: [{ key: "tier", value: "front" }] });
+    const web = container("a1", "web", { health: "healthy", labels: { tier: "front" } });
+    t.engine.add(web);
+    const m = t.make();
+    m.start();
+    await waitFor(() => m.reconciled > 0);
+    const before = t.engine.inspected.length;
+    const other = container("b2", "other", { labels: { tier: "back" } });
+    t.engine.add(other);
+    t.engine.emit({ Type: "container", Action: "start", Actor: { ID: other.Id, Attributes: { name: "other", tier: "back" } } });
+    t.engine.emit({ Type: "container", Action: "die", Actor: { ID: web.Id, Attributes: { name: "web", tier: "front" } } });
+    await waitFor(() => t.engine.inspected.length > before, 2000, "inspect of web");
+    await new Promise((r) => setTimeout(r, 30));
+    expect(t.engine.inspected.slice(before)).toEqual([web.Id]);
+    expect(m.containers().map((c) => c.name)).toEqual(["web"]);
   });
 
   it("close() stops every loop and the event stream", async () => {

@@ -6,6 +6,7 @@
 import type { AuditWaiver } from "@soc/config";
 import { createMetricsRegistry, type MetricsServer, startMetricsServer } from "@soc/metrics";
 import { AutohealMachine, type AutohealPolicy, type SelfMatcher } from "../autoheal/machine.js";
+import { webhookNotifier } from "../autoheal/notify.js";
 import type { Engine } from "../docker/engine.js";
 import type { Log } from "../log.js";
 import type { LabelSelector } from "../state/labels.js";
@@ -23,6 +24,8 @@ export interface WatchOptions {
   metricsHost: string;
   metricsPort: number;
   stats: boolean;
+  /** Webhook URL notified of every autoheal action (JSON POST). */
+  notifyUrl?: string;
   /** Audit waivers by Compose service or container name. */
   waivers?: Readonly<Record<string, readonly AuditWaiver[]>>;
   /** Seconds a container gets to stop on an autoheal restart before SIGKILL (default 10). */
@@ -44,7 +47,7 @@ export async function runWatch(engine: Engine, opts: WatchOptions, log: Log, sig
     auditIntervalMs: opts.auditIntervalMs,
     stats: opts.stats,
     ...(opts.waivers ? { waivers: opts.waivers } : {}),
-    ...(opts.autoheal ? { autoheal: { machine: new AutohealMachine(opts.autoheal, opts.isSelf), restartTimeoutSeconds: opts.restartTimeoutSeconds ?? 10, tickMs: 1000 } } : {}),
+    ...(opts.autoheal ? { autoheal: { machine: new AutohealMachine(opts.autoheal, opts.isSelf), restartTimeoutSeconds: opts.restartTimeoutSeconds ?? 10, tickMs: 1000, ...(opts.notifyUrl ? { notifier: webhookNotifier(opts.notifyUrl) } : {}) } } : {}),
   });
   const server = await startMetricsServer({ registry, host: opts.metricsHost, port: opts.metricsPort, logger: log });
   server.registerReadinessCheck("docker-engine", () =>

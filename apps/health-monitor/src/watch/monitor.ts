@@ -5,6 +5,7 @@
  */
 import type { AuditWaiver } from "@soc/config";
 import type { AutohealDecision, AutohealMachine } from "../autoheal/machine.js";
+import type { AutohealNotice, Notifier } from "../autoheal/notify.js";
 import { type AuditReport, auditInspected, findingsByRule } from "../audit/run.js";
 import type { Engine } from "../docker/engine.js";
 import { sleep } from "../events/backoff.js";
@@ -35,7 +36,7 @@ export interface MonitorOptions {
   /** Audit waivers by container name. */
   waivers?: Readonly<Record<string, readonly AuditWaiver[]>>;
   /** Autoheal; omitted = off (the monitor then never writes to the engine). */
-  autoheal?: { machine: AutohealMachine; restartTimeoutSeconds: number; tickMs: number };
+  autoheal?: { machine: AutohealMachine; restartTimeoutSeconds: number; tickMs: number; notifier?: Notifier };
   /** Event stream reconnect backoff. */
   reconnect?: { initialMs: number; maxMs: number };
   now?: () => number;
@@ -236,6 +237,8 @@ export class Monitor {
       return;
     }
     const prev = this.store.get(ev.id);
+    // Container events carry the container's labels as attributes: skip ones outside the selection.
+    if (!prev && ev.action !== "rename" && !matchesLabels(ev.attributes, this.o.labels ?? [])) return;
     if (prev) {
       if (ev.action === "oom") metrics?.oomEvents.inc({ container: prev.name });
       if (ev.action === "restart") metrics?.restarts.inc({ container: prev.name });
@@ -263,7 +266,10 @@ export class Monitor {
     if (!d.changed || c.health !== "unhealthy" || d.reason === "not-selected" || d.reason === "opted-out" || d.reason === "in-flight") return;
     this.o.metrics?.autohealHolds.inc({ reason: d.reason.replace(/-/g, "_") });
     const fields = { container: c.name, id: c.id.slice(0, 12), reason: d.reason, ...(d.until !== undefined ? { until: new Date(d.until).toISOString() } : {}) };
-    if (d.reason === "circuit-open") this.o.log.error(fields, "autoheal: circuit breaker open, not restarting");
+    if (d.reason === "circuit-open") {
+      this.o.log.error(fields, "autoheal: circuit breaker open, not restarting");
+      this.notify({ action: "circuit-open", container: c.name, id: c.id });
+    }
     else this.o.log.info(fields, `autoheal: holding (${d.reason})`);
   }
 
@@ -276,6 +282,7 @@ export class Monitor {
     if (d.dryRun) {
       metrics?.autohealRestarts.inc({ container: d.name, result: "dry_run" });
       log.warn({ ...fields, dryRun: true }, "autoheal: would restart unhealthy container (dry run)");
+      this.notify({ action: "would-restart", container: d.name, id: d.id, attempt: d.attempt });
       return;
     }
     log.warn(fields, "autoheal: restarting unhealthy container");
@@ -283,14 +290,28 @@ export class Monitor {
       await this.o.engine.restart(d.id, timeoutSeconds);
       metrics?.autohealRestarts.inc({ container: d.name, result: "ok" });
       log.info(fields, "autoheal: restarted");
+      this.notify({ action: "restarted", container: d.name, id: d.id, attempt: d.attempt });
     } catch (err) {
       metrics?.autohealRestarts.inc({ container: d.name, result: "error" });
       metrics?.errors.inc({ operation: "restart" });
       log.error({ ...fields, err: (err as Error).message }, "autoheal: restart failed");
+      this.notify({ action: "restart-failed", container: d.name, id: d.id, attempt: d.attempt, error: (err as Error).message });
     } finally {
       ah.machine.finished(d.id, this.now());
     }
     await this.refresh(d.id).catch((err: unknown) => log.warn({ ...fields, err: (err as Error).message }, "inspect after restart failed"));
+  }
+
+  /** Sends a notice through the configured notifier (if any); failures are logged and counted, never thrown. */
+  private notify(n: Omit<AutohealNotice, "time">): void {
+    const notifier = this.o.autoheal?.notifier;
+    if (!notifier) return;
+    this.track(
+      notifier.notify({ ...n, time: new Date(this.now()).toISOString() }).catch((err: unknown) => {
+        this.o.metrics?.errors.inc({ operation: "notify" });
+        this.o.log.warn({ container: n.container, action: n.action, err: (err as Error).message }, "autoheal notification failed");
+      }),
+    );
   }
 
   /** One stats sample per running container, at most one pass at a time, never blocking the event path. */

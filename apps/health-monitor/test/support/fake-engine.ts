@@ -18,6 +18,7 @@ export class FakeEngine implements Engine {
   private streams = new Set<PassThrough>();
   connects = 0;
   listCalls = 0;
+  readonly inspected: string[] = [];
 
   add(i: InspectJson): void {
     this.containers.set(i.Id, structuredClone(i));
@@ -49,6 +50,7 @@ export class FakeEngine implements Engine {
   }
   async inspect(id: string): Promise<InspectJson | undefined> {
     this.ensureUp();
+    this.inspected.push(id);
     const c = this.containers.get(id);
     return c ? structuredClone(c) : undefined;
   }
