@@ -119,3 +119,33 @@ describe("crash and restart across rotations", () => {
     expect(cp?.files.at(-1)).toMatchObject({ path, offset: gen2.length });
   });
 });
+
+describe("20 crashes at random points", () => {
+  it("still ends with every valid event exactly once, with a rotation halfway", async () => {
+    const core = createCore({ sensorId: "pi-8", batchMaxEvents: 25 });
+    const path = join(dir, "eve.json");
+    const store = new CheckpointStore(join(dir, "checkpoint.json"));
+    const gen0 = fixtureBytes("OISF__suricata-verify.json");
+    const gen1 = fixtureBytes("rhaist__surevego.slice.json");
+    const expected = new Set<string>();
+    for (const g of [gen0, gen1]) expectedKeys(core, g, expected);
+    server.dropNextBulkConnections(3, "after-indexing");
+    await writeFile(path, gen0);
+    let seed = 2024;
+    const rnd = (k: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return 1 + (seed % k);
+    };
+    for (let crash = 0; crash < 20; crash++) {
+      if (crash === 10) {
+        await rename(path, `${path}.1`);
+        await writeFile(path, gen1);
+      }
+      await runAgent(core, path, store, rnd(4));
+    }
+    let runs = 0;
+    while ((await runAgent(core, path, store, 1000)) !== "done") if (++runs > 5) throw new Error("never finished");
+    expect(new Set(server.allKeys())).toEqual(expected);
+    expect(server.documentCount()).toBe(expected.size);
+  });
+});
