@@ -138,10 +138,7 @@ export class CombinedDetector {
       const s = this.cusum.statistic;
       const f = this.flat.statistic;
       // p-values before the sample joins the history (causal), then the history is updated
-      const pMin = Math.min(this.pointRarity.tail(pointZ), this.cusumRarity.tail(s), this.flatRarity.tail(f));
-      this.pointRarity.add(pointZ);
-      this.cusumRarity.add(s);
-      this.flatRarity.add(f);
+      const pMin = Math.min(this.pointRarity.observe(pointZ), this.cusumRarity.observe(s), this.flatRarity.observe(f));
       logP = Math.max(0, -Math.log10(pMin) - LOG10_TESTS);
     }
     const raw = logP / (logP + this.p.halfLog10);

@@ -53,13 +53,17 @@ export function gaussianTwoSidedTail(z: number): number {
  * Shafer 2005, "Algorithmic Learning in a Random World", ch. 2).
  *
  * `p` is computed *before* the current sample is added (causal). Forgetting uses a growing weight with
- * periodic renormalisation, so an update is O(1) and a query O(bins). State: `bins + 3` numbers.
+ * periodic renormalisation; counts sit in a Fenwick tree (Fenwick 1994, Software: Practice and Experience
+ * 24(3)), so an update and a query cost O(log bins). State: `2·bins + 4` numbers.
  *
  * @throws {DetectorParamError} for options out of range.
  */
 export class RarityCalibrator {
   private readonly o: Required<RarityOptions>;
+  /** Per-bin forgotten counts, in units of {@link weight}. */
   private readonly counts: Float64Array;
+  /** Fenwick tree over bins in reverse order (index 1..bins), so suffix sums cost O(log bins). */
+  private readonly tree: Float64Array;
   private readonly logGrowth: number;
   private readonly decay: number;
   private weight = 1;
@@ -74,55 +78,82 @@ export class RarityCalibrator {
     checkRange("RarityCalibrator", "priorWeight", this.o.priorWeight, 1e-9, 1e12);
     checkRange("RarityCalibrator", "priorRate", this.o.priorRate, 1e-9, 1e6);
     this.counts = new Float64Array(this.o.bins);
+    this.tree = new Float64Array(this.o.bins + 1);
     this.logGrowth = Math.log(this.o.growth);
     this.decay = 1 - 1 / this.o.horizon;
   }
 
-  /** Fractional bin position of `z` (negative below `zMin`). */
+  /** Fractional bin position of `z` (−Infinity at 0, negative below `zMin`). */
   private position(z: number): number {
     return Math.log(z / this.o.zMin) / this.logGrowth;
   }
 
   /** Tail probability of a surprise of `z` given the history so far (does not update). In [1e-300, 1]. */
   tail(z: number): number {
+    return this.tailAt(z, z >= this.o.zMin ? this.position(z) : -1);
+  }
+
+  /** {@link tail} of `z`, then {@link add} of `z` — one logarithm instead of two. */
+  observe(z: number): number {
+    if (z === 0) {
+      // both priors have tail 1 at 0 and every past sample is ≥ 0: p is exactly 1
+      this.addAt(z, -1);
+      return 1;
+    }
+    const pos = z >= this.o.zMin ? this.position(z) : -1;
+    const p = this.tailAt(z, pos);
+    this.addAt(z, pos);
+    return p;
+  }
+
+  /** Adds surprise `z` to the history. `NaN` is ignored. */
+  add(z: number): void {
+    this.addAt(z, z >= this.o.zMin ? this.position(z) : -1);
+  }
+
+  private tailAt(z: number, pos: number): number {
     const prior = this.o.priorWeight;
     const q = this.o.prior === "gaussian" ? gaussianTwoSidedTail(z) : z > 0 ? Math.exp(-this.o.priorRate * z) : 1;
     // floor at 1e-300 so -log10(p) stays finite (≤ 300) however extreme z is
-    return Math.min(1, Math.max(1e-300, (this.totalAbove(z) + prior * q) / (this.total + prior)));
+    return Math.min(1, Math.max(1e-300, (this.totalAbove(z, pos) + prior * q) / (this.total + prior)));
   }
 
-  private totalAbove(z: number): number {
+  private totalAbove(z: number, pos: number): number {
     if (this.total <= 0) return 0;
     if (!(z >= this.o.zMin)) return this.total;
-    const pos = this.position(z);
+    const bins = this.o.bins;
     const b = Math.floor(pos);
-    if (b >= this.o.bins) return 0;
+    if (b >= bins) return 0;
+    // bins b+1 .. bins-1 are reversed indices 0 .. bins-b-2: a prefix of length bins-1-b
     let sum = 0;
-    for (let i = this.o.bins - 1; i > b; i--) sum += this.counts[i] ?? 0;
+    for (let k = bins - 1 - b; k > 0; k -= k & -k) sum += this.tree[k] ?? 0;
     // linear interpolation inside the bin keeps p continuous and monotone in z
     sum += (this.counts[b] ?? 0) * (1 - (pos - b));
     return sum / this.weight;
   }
 
-  /** Adds surprise `z` to the history. Non-finite values are ignored. */
-  add(z: number): void {
+  private addAt(z: number, pos: number): void {
     if (Number.isNaN(z)) return;
     this.weight /= this.decay;
     if (this.weight > 1e100) this.renormalise();
     this.total = this.total * this.decay + 1;
     if (z >= this.o.zMin) {
-      const b = Math.min(this.o.bins - 1, Math.floor(this.position(z)));
+      const bins = this.o.bins;
+      const b = Math.min(bins - 1, Math.floor(pos));
       this.counts[b] = (this.counts[b] ?? 0) + this.weight;
+      for (let k = bins - b; k <= bins; k += k & -k) this.tree[k] = (this.tree[k] ?? 0) + this.weight;
     }
   }
 
   private renormalise(): void {
-    for (let i = 0; i < this.counts.length; i++) this.counts[i] = (this.counts[i] ?? 0) / this.weight;
+    const w = this.weight;
+    for (let i = 0; i < this.counts.length; i++) this.counts[i] = (this.counts[i] ?? 0) / w;
+    for (let i = 0; i < this.tree.length; i++) this.tree[i] = (this.tree[i] ?? 0) / w;
     this.weight = 1;
   }
 
   /** Number of numeric state slots (constant for a given `bins`). */
   stateSize(): number {
-    return this.counts.length + 3;
+    return this.counts.length + this.tree.length + 3;
   }
 }

@@ -110,8 +110,9 @@ export class SeasonalDetector {
   /** Bucket index of timestamp `t` (ms). */
   bucketOf(t: number): number {
     const p = this.o.periodMs;
-    const phase = (((t + this.o.offsetMs) % p) + p) % p;
-    return Math.min(this.o.buckets - 1, Math.floor(phase / this.bucketMs));
+    const u = t + this.o.offsetMs;
+    const phase = u - Math.floor(u / p) * p; // in [0, p) also for negative u; avoids the slow float `%`
+    return Math.max(0, Math.min(this.o.buckets - 1, Math.floor(phase / this.bucketMs)));
   }
 
   /** Whether `warmupPeriods` seasons have been observed. */
@@ -174,8 +175,7 @@ export class SeasonalDetector {
     // Huber-clipped Holt-Winters updates (first visit of a bucket initialises it without clipping).
     const lim = this.o.clip * sigma;
     const rc = seen === 0 || globalSigma === 0 ? r : Math.max(-lim, Math.min(lim, r));
-    const visitAlpha = (alpha: number): number => Math.max(alpha, 1 / (seen + 1));
-    const ga = visitAlpha(this.o.seasonAlpha);
+    const ga = Math.max(this.o.seasonAlpha, 1 / (seen + 1));
     const la = Math.max(this.o.levelAlpha, 1 / this.n);
     // level follows the deseasonalised value, the season follows the level-free value
     this.level += la * rc * (seen === 0 ? 0 : 1);

@@ -1,0 +1,18 @@
+export { AdaptiveDetector, DEFAULT_ADAPTIVE_OPTIONS } from "./adaptive.js";
+export type { AdaptiveOptions } from "./adaptive.js";
+export { CombinedDetector } from "./combined.js";
+export type { CombinedComponents } from "./combined.js";
+export { CusumDetector, DEFAULT_CUSUM_OPTIONS } from "./cusum.js";
+export type { CusumOptions } from "./cusum.js";
+export { DetectorParamError } from "./errors.js";
+export { DEFAULT_FLATLINE_OPTIONS, FlatlineDetector } from "./flatline.js";
+export type { FlatlineOptions } from "./flatline.js";
+export { DEFAULT_DETECTOR_PARAMS } from "./params.js";
+export type { DetectorParams } from "./params.js";
+export { DEFAULT_RARITY_OPTIONS, RarityCalibrator, gaussianTwoSidedTail } from "./rarity.js";
+export type { RarityOptions } from "./rarity.js";
+export { DAY_MS, DEFAULT_SEASONAL_OPTIONS, SeasonalDetector, WEEK_MS } from "./seasonal.js";
+export type { SeasonalOptions } from "./seasonal.js";
+export { StaticThresholdDetector } from "./static-threshold.js";
+export type { StaticThresholdOptions, ThresholdState } from "./static-threshold.js";
+export { MEAN_ABS_DEV_TO_SIGMA, RobustEwStats, surpriseToScore } from "./stats.js";
