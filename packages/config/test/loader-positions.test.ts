@@ -26,6 +26,17 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("positions issues in JSON files too", async () => {
+    const file = fixture("invalid/typos.json");
+    const e = await configError(() => loadConfig(file));
+    expect(e.issues.map((i) => `${i.line}:${i.col} ${i.path}`)).toEqual([
+      "3:32 project.descripton",
+      "5:13 host.cpus",
+      "6:13 host.arch",
+      "9:49 services.redis.restart",
+    ]);
+  });
+
   it("positions cross-field issues at the offending element", async () => {
     const e = await configError(() => loadConfig(fixture("invalid/references.yaml")));
     expect(e.issues.map((i) => `${i.line}:${i.col} ${i.path}`)).toEqual([
