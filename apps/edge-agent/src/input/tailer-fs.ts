@@ -33,17 +33,20 @@ export const sleepOrWake = (ms: number, signal: AbortSignal | undefined, wakers:
     signal?.addEventListener("abort", done, { once: true });
   });
 
+/** First `FINGERPRINT_BYTES` bytes of an open file (fewer if it is shorter). */
 export async function readHead(fh: FileHandle): Promise<Buffer> {
   const buf = Buffer.alloc(FINGERPRINT_BYTES);
   const { bytesRead } = await fh.read(buf, 0, FINGERPRINT_BYTES, 0);
   return buf.subarray(0, bytesRead);
 }
 
+/** Identity (dev, inode, head fingerprint) of an open file, labelled with `path`. */
 export async function identify(fh: FileHandle, path: string): Promise<TailedFile> {
   const st = await fh.stat({ bigint: true });
   return { path, dev: st.dev.toString(), ino: st.ino.toString(), ...fingerprintHead(await readHead(fh)) };
 }
 
+/** dev + inode of `path` as decimal strings, or `undefined` if it does not exist. @throws other fs errors. */
 export async function statOrUndefined(path: string): Promise<{ dev: string; ino: string } | undefined> {
   try {
     const st = await stat(path, { bigint: true });
@@ -54,6 +57,7 @@ export async function statOrUndefined(path: string): Promise<{ dev: string; ino:
   }
 }
 
+/** Opens `path` read-only, or `undefined` if it does not exist. @throws other fs errors (EACCES…). */
 export async function openOrUndefined(path: string): Promise<FileHandle | undefined> {
   try {
     return await open(path, "r");
@@ -73,6 +77,7 @@ export async function siblings(path: string): Promise<string[]> {
     .map((n) => join(dirname(path), n));
 }
 
+/** One file to read at start-up, in order: checkpointed rotated files, unread generations, then the live file. */
 export interface Plan {
   readonly path: string;
   readonly offset: number;
@@ -83,7 +88,11 @@ export interface Plan {
   readonly reason?: "resume" | "generation";
 }
 
-/** Resolves checkpointed files to paths: rotated files to finish first, then the live file. */
+/**
+ * Resolves a checkpoint into the files to read: each checkpointed file is looked up by identity under the live path
+ * and its uncompressed siblings (`matchFile`), unread generations rotated after the newest of them follow, then the
+ * live file (from its checkpointed offset, from 0, or from the aligned end with `startAt: "end"` and no checkpoint).
+ */
 export async function plan(options: PlanOptions): Promise<Plan[]> {
   const out: Plan[] = [];
   const saved = options.checkpoint?.files ?? [];
@@ -131,6 +140,7 @@ export async function plan(options: PlanOptions): Promise<Plan[]> {
   return out;
 }
 
+/** Offset just after the last newline within the final `maxBack` bytes of `path` (0 if absent): `startAt: "end"`. */
 export async function alignedEnd(path: string, maxBack: number): Promise<number> {
   const fh = await openOrUndefined(path);
   if (!fh) return 0;
