@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type CliEnv, type DockerEndpoint, main, silentLog, VERSION } from "../src/index.js";
+import { type CliEnv, type DockerEndpoint, EngineApiError, main, silentLog, VERSION } from "../src/index.js";
 import { container, FakeEngine, waitFor } from "./support/fake-engine.js";
 import { readFileSync } from "node:fs";
 
@@ -76,6 +76,19 @@ describe("health-monitor CLI (in-process)", () => {
     expect(await main(r.e)).toBe(2);
     expect(JSON.parse(r.stdout())).toMatchObject({ exitCode: 2, error: "engine-unreachable", reason: "connection refused (ECONNREFUSED)" });
     expect(r.stderr()).toContain("unreachable");
+  });
+
+  it("check/audit: exit 2 when the engine refuses the calls (e.g. a socket proxy answering 403)", async () => {
+    const engine = new FakeEngine();
+    engine.list = async () => {
+      throw new EngineApiError("list containers", 403, "forbidden by the proxy");
+    };
+    const c = env(engine, ["check", "--json"]);
+    expect(await main(c.e)).toBe(2);
+    expect(JSON.parse(c.stdout())).toMatchObject({ exitCode: 2, error: "engine-api-error", reason: "list containers: HTTP 403: forbidden by the proxy" });
+    const a = env(engine, ["audit"]);
+    expect(await main(a.e)).toBe(2);
+    expect(a.stderr()).toContain("refused: list containers: HTTP 403");
   });
 
   it("takes the engine address from --host, then DOCKER_HOST, then the config default", async () => {

@@ -4,7 +4,7 @@ import { SEVERITIES } from "@soc/config";
 import { type AuditFormat, formatAudit } from "../audit/format.js";
 import { auditInspected } from "../audit/run.js";
 import type { Engine } from "../docker/engine.js";
-import { EngineUnreachableError } from "../errors.js";
+import { EngineApiError, EngineUnreachableError } from "../errors.js";
 import type { LabelSelector } from "../state/labels.js";
 import type { Io } from "./check.js";
 import { inspectAll } from "./collect.js";
@@ -28,8 +28,8 @@ export async function runAudit(engine: Engine, opts: AuditOptions, io: Io): Prom
     const worst = SEVERITIES.slice(0, SEVERITIES.indexOf(opts.failOn) + 1);
     return worst.some((s) => report.counts[s] > 0) ? 1 : 0;
   } catch (err) {
-    if (err instanceof EngineUnreachableError) {
-      io.err(`health-monitor: ${err.message}\n`);
+    if (err instanceof EngineUnreachableError || err instanceof EngineApiError) {
+      io.err(`health-monitor: ${err instanceof EngineUnreachableError ? err.message : `engine at ${engine.endpoint} refused: ${err.message}`}\n`);
       return 2;
     }
     throw err;
