@@ -20,15 +20,16 @@ export async function inspectAll(engine: Engine, labels: readonly LabelSelector[
 
 /**
  * States of every selected container, with one stats sample per running container when `stats` is true.
- * A failed stats call leaves `resources` unset (stats are informative, not part of the verdict).
+ * A stats call takes about a second (the engine waits for a second sample to compute CPU%), so they run
+ * 32 at a time by default. A failed stats call leaves `resources` unset (informative, not part of the verdict).
  * @throws {EngineUnreachableError} when listing or inspecting fails.
  */
-export async function collectStates(engine: Engine, labels: readonly LabelSelector[], opts: { stats: boolean; now: Date; concurrency?: number }): Promise<ContainerState[]> {
+export async function collectStates(engine: Engine, labels: readonly LabelSelector[], opts: { stats: boolean; now: Date; concurrency?: number; statsConcurrency?: number }): Promise<ContainerState[]> {
   const inspected = await inspectAll(engine, labels, opts.concurrency);
   const states = inspected.map((i) => stateFromInspect(i, opts.now));
   if (!opts.stats) return states;
   const running = states.filter((s) => s.state === "running");
-  const samples = await mapLimit(running, opts.concurrency ?? 8, (s) => engine.stats(s.id));
+  const samples = await mapLimit(running, opts.statsConcurrency ?? 32, (s) => engine.stats(s.id));
   running.forEach((s, k) => {
     const r = samples[k];
     const usage = r?.ok && r.value ? usageFromStats(r.value) : undefined;

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { SECURITY_RULES } from "@soc/config";
 import { createMetricsRegistry } from "@soc/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AutohealMachine, createDockerEngine, createMonitorMetrics, type Engine, type Log, Monitor, parseDockerHost } from "../../src/index.js";
+import { AutohealMachine, createDockerEngine, createMonitorMetrics, type Engine, eventFilters, type Log, Monitor, parseDockerHost } from "../../src/index.js";
 import { waitFor } from "../support/fake-engine.js";
 import { prerequisites, TestDockerd } from "./dockerd.js";
 
@@ -128,7 +128,14 @@ if (!pre.ok && process.env["CI"] === "true") {
       const eventUpdates: Array<{ name: string; health: string }> = [];
       const metricsText = async () => (await registry.render()).body;
 
+      let rawEvents = "";
+      const rawStream = new AbortController();
+
       beforeAll(async () => {
+        // A raw stream with the monitor's filters, to check what the engine itself sends.
+        const s = await engine.events(eventFilters(), rawStream.signal);
+        s.on("data", (c: Buffer) => (rawEvents += c.toString()));
+        s.on("error", () => {});
         monitor = new Monitor({
           engine,
           log,
@@ -149,6 +156,7 @@ if (!pre.ok && process.env["CI"] === "true") {
       }, 30_000);
 
       afterAll(async () => {
+        rawStream.abort();
         await monitor?.close();
       });
 
@@ -179,6 +187,10 @@ if (!pre.ok && process.env["CI"] === "true") {
         expect(flipAfter.State.StartedAt).not.toBe(flipBefore.State.StartedAt);
         expect((await inspect("unlabelled")).State.StartedAt).toBe(unlabelledBefore.State.StartedAt);
         expect(monitor.get(unlabelledBefore.Id)?.health).toBe("unhealthy");
+        // The engine honoured the filter: health probes (execs, one per second per container) sent nothing.
+        const raw = rawEvents.trim().split("\n").filter(Boolean);
+        expect(raw.some((l) => l.includes("health_status: unhealthy"))).toBe(true);
+        expect(raw.filter((l) => l.includes('"exec_'))).toEqual([]);
         // The breaker holds: no third restart while it is open.
         const n = t3(lines);
         await new Promise((r) => setTimeout(r, 1500));
