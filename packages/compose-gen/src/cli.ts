@@ -4,15 +4,20 @@
  * gets its inputs as parameters.
  *
  *   compose-gen compose <config> [-o <dir>]   write <dir>/compose/{docker-compose.yml,soc-config.yaml,.env.example}
+ *   compose-gen lint <config> | --compose <files...> [--format table|json|sarif|markdown]   security lint
  *
  * Exit codes: 0 ok, 1 invalid config or a config compose-gen cannot turn into a stack, 2 unexpected error.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigError, loadConfig } from "@soc/config";
 import { Command } from "commander";
 import { COMPOSE_FILE } from "./emit/compose.js";
 import { generateCompose } from "./generate.js";
 import { ModelError } from "./model/normalize.js";
+import { LINT_FORMATS, runLint, securityWarnings, type LintFormat } from "./commands/lint.js";
+import { ComposeParseError } from "./import/compose-yaml.js";
+import { SecurityGateError } from "./lint/lint.js";
 import { writeFiles } from "./write.js";
 
 /** Shortest readable form of a path: relative to the working directory unless that climbs out of it. */
@@ -24,7 +29,7 @@ const rel = (p: string): string => {
 async function composeCommand(configFile: string, opts: { out?: string }): Promise<void> {
   const loaded = await loadConfig(configFile, { env: process.env });
   const outDir = opts.out ?? path.join("out", path.basename(configFile).replace(/\.(ya?ml|json)$/i, ""));
-  const { model, files } = generateCompose(loaded.config, { baseDir: loaded.baseDir, outDir, configFile });
+  const { model, files, security } = generateCompose(loaded.config, { baseDir: loaded.baseDir, outDir, configFile });
   const written = await writeFiles(outDir, files);
   const profiles = model.profiles.map((p) => p.name);
   for (const w of written) {
@@ -34,6 +39,7 @@ async function composeCommand(configFile: string, opts: { out?: string }): Promi
     console.log(`${w.status === "unchanged" ? "unchanged" : "wrote"} ${rel(w.absolute)}${what}`);
   }
   for (const w of model.warnings) console.error(`warning: ${w.message}`);
+  for (const line of securityWarnings(security, rel(configFile))) console.error(line);
   const compose = rel(path.join(outDir, COMPOSE_FILE));
   const envFile = rel(path.join(outDir, path.dirname(COMPOSE_FILE), ".env"));
   console.log("\nnext steps:");
@@ -55,11 +61,27 @@ program
   .option("-o, --out <dir>", "output folder (default: out/<config file name>)")
   .action(composeCommand);
 
+program
+  .command("lint")
+  .description("security lint of a config's generated stack, or of existing Compose files (--compose); exit 1 on an unwaived critical or high finding")
+  .argument("[config]", "config file (YAML or JSON)")
+  .option("--compose <files...>", "lint these Compose files instead, each on its own")
+  .option("-f, --format <format>", `output format: ${LINT_FORMATS.join(", ")}`, "table")
+  .action(async (configFile: string | undefined, opts: { compose?: string[]; format: string }) => {
+    if (!(LINT_FORMATS as readonly string[]).includes(opts.format)) program.error(`unknown --format "${opts.format}" (expected ${LINT_FORMATS.join(", ")})`);
+    if (configFile === undefined && opts.compose === undefined) program.error("lint needs a config file or --compose <files...>");
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    process.exitCode = await runLint(configFile, { format: opts.format as LintFormat, ...(opts.compose ? { compose: opts.compose } : {}), env: process.env, version: pkg.version, write: (t) => process.stdout.write(t) });
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(err.format());
+    process.exitCode = 1;
+  } else if (err instanceof SecurityGateError || err instanceof ComposeParseError) {
+    console.error(`error: ${err.message}`);
     process.exitCode = 1;
   } else if (err instanceof ModelError) {
     console.error(`error: ${err.message}`);

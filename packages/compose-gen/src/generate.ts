@@ -4,6 +4,7 @@
  */
 import type { SocConfig } from "@soc/config";
 import { emitCompose } from "./emit/compose.js";
+import { generationErrors, lintModel, SecurityGateError, type LintReport } from "./lint/lint.js";
 import { buildModel, type BuildModelOptions } from "./model/build.js";
 import type { DeploymentModel } from "./model/types.js";
 
@@ -11,13 +12,31 @@ import type { DeploymentModel } from "./model/types.js";
 export interface Generated {
   model: DeploymentModel;
   files: Map<string, string>;
+  /** The security lint of the model (findings located in the config); see {@link securityGate}. */
+  security: LintReport;
+}
+
+/**
+ * The security gate every generate command runs: lints the model and throws when an unwaived critical
+ * finding is present ("errors stop generation unless waived"); high and lower findings come back in the
+ * report for the CLI to print as warnings.
+ * @param configFile the config's name for finding locations
+ * @throws {SecurityGateError} listing the unwaived critical findings
+ */
+export function securityGate(model: DeploymentModel, config: SocConfig, configFile?: string): LintReport {
+  const report = lintModel(model, { config, ...(configFile !== undefined ? { file: configFile } : {}) });
+  const errors = generationErrors(report);
+  if (errors.length) throw new SecurityGateError(errors);
+  return report;
 }
 
 /**
  * Generates the Compose output of `config`.
  * @throws {ModelError} see `buildModel`
+ * @throws {SecurityGateError} see {@link securityGate}
  */
 export function generateCompose(config: SocConfig, opts: BuildModelOptions): Generated {
   const model = buildModel(config, opts);
-  return { model, files: emitCompose(model) };
+  const security = securityGate(model, config, opts.configFile);
+  return { model, files: emitCompose(model), security };
 }

@@ -110,7 +110,7 @@ describe("health-monitor reaches Docker through a read-only socket proxy", () =>
   });
 
   it("without the proxy mounts the socket read-only and warns", () => {
-    const { services, model } = compose({ version: 1, project: { name: "p" }, apps: { healthMonitor: { docker: { socketProxy: false } } } });
+    const { services, model } = compose({ version: 1, project: { name: "p" }, apps: { healthMonitor: { docker: { socketProxy: false }, waive: [{ rule: "docker-socket", reason: "test: direct socket mount accepted" }] } } });
     expect(services["docker-socket-proxy"]).toBeUndefined();
     expect(services["health-monitor"]?.volumes).toContainEqual({ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", read_only: true });
     expect(model.warnings.map((w) => w.message)).toContainEqual(expect.stringContaining("mounts the Docker socket"));
@@ -137,7 +137,7 @@ describe("third-party services keep what they declare", () => {
   it("keeps host networking, capabilities and privileged as declared", () => {
     const { services } = compose({
       version: 1, project: { name: "p" },
-      services: { cadvisor: { image: "gcr.io/cadvisor/cadvisor:v0.49.1", privileged: true, pid: "host", networkMode: "host", capAdd: ["SYS_ADMIN"] } },
+      services: { cadvisor: { image: "gcr.io/cadvisor/cadvisor:v0.49.1", privileged: true, pid: "host", networkMode: "host", capAdd: ["SYS_ADMIN"], waive: [{ rule: "privileged", reason: "test: the security gate stops unwaived critical findings" }] } },
     });
     const s = services.cadvisor as Svc;
     expect(s).toMatchObject({ privileged: true, pid: "host", network_mode: "host", cap_add: ["SYS_ADMIN"] });

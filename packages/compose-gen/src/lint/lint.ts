@@ -1,0 +1,164 @@
+/**
+ * The security lint: runs the shared audit of `@soc/config` (`auditContainer`, the same rules and
+ * severities as the health monitor's runtime audit) on a deployment model or on Compose files, and locates
+ * every finding in the file a person edits — the config path for our own output, the YAML path for a
+ * Compose file — with its line.
+ */
+import { auditContainer, containerScore, getRule, stackScore, type AuditWaiver, type Finding, type RuleId, type Severity } from "@soc/config";
+import { withoutTags, type ComposeFile } from "../import/compose-yaml.js";
+import { SOCKET_PROXY_NAME } from "../model/apps.js";
+import type { ContainerSpec, DeploymentModel } from "../model/types.js";
+import { composeFieldPath, composeServiceFacts } from "./facts-from-compose.js";
+import { modelContainerFacts, modelFieldPath } from "./facts-from-model.js";
+
+/** One located finding (the shape `--format json` prints, plus line and waiver). */
+export interface LintFinding {
+  rule: RuleId;
+  severity: Severity;
+  /** Service (Compose) or container (model) name. */
+  service: string;
+  /** The file to edit: the config file, or the Compose file, as given on the command line. */
+  file: string;
+  /** Dotted path in that file: `services.cadvisor.volumes.2`, `apps.edgeAgent.user`. */
+  path: string;
+  /** 1-based line of `path` (or of its closest existing parent when the setting is absent). */
+  line: number;
+  message: string;
+  hint: string;
+  /** The waiver's reason, when the config waives this rule for this container. */
+  waived?: string;
+}
+
+/** Score of one service: 100 minus the weights of its unwaived findings (see `containerScore`). */
+export interface ServiceScore {
+  service: string;
+  file: string;
+  score: number;
+}
+
+/** The lint's result. */
+export interface LintReport {
+  findings: LintFinding[];
+  /** Mean of the service scores, 0–100 (see `stackScore`). */
+  score: number;
+  services: ServiceScore[];
+  /** Things the lint could not inspect (e.g. `env_file` contents), never silently skipped. */
+  notes: string[];
+}
+
+/**
+ * Waivers compose-gen gives its own generated containers: the Docker socket proxy mounts the socket because
+ * it IS the remedy the `docker-socket` rule recommends (only the API calls health-monitor needs, on an
+ * internal network); the finding stays visible, marked waived.
+ */
+export const GENERATED_WAIVERS: Readonly<Record<string, readonly AuditWaiver[]>> = {
+  [SOCKET_PROXY_NAME]: [{ rule: "docker-socket", reason: "generated read-only Docker API proxy: it allows only the endpoints health-monitor needs and sits on an internal network (the remedy the rule recommends)" }],
+};
+
+const severityRank = (s: Severity): number => ["critical", "high", "medium", "low"].indexOf(s);
+
+function finish(findings: LintFinding[], services: ServiceScore[], notes: string[]): LintReport {
+  findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.file.localeCompare(b.file) || a.service.localeCompare(b.service) || a.line - b.line || a.rule.localeCompare(b.rule));
+  return { findings, score: stackScore(services.map((s) => s.score)), services, notes };
+}
+
+const waiversOf = (c: ContainerSpec): AuditWaiver[] => [...c.waivers, ...(c.kind === "generated" ? (GENERATED_WAIVERS[c.name] ?? []) : [])];
+
+/** Options of {@link lintModel}. */
+export interface LintModelOptions {
+  /** The config file's name for findings (default `config`). */
+  file?: string;
+  /** The parsed config, to tell config-written entries from generated ones (see `modelFieldPath`). */
+  config?: unknown;
+  /** Line of a config path (e.g. from `parseComposeFile(text).lineOf`); default 1. */
+  lineOf?: (path: readonly string[]) => number;
+}
+
+/** Lints every container of a model (our generated output), findings located in the config. */
+export function lintModel(model: DeploymentModel, opts: LintModelOptions = {}): LintReport {
+  const file = opts.file ?? "config";
+  const findings: LintFinding[] = [];
+  const services: ServiceScore[] = [];
+  for (const c of model.containers) {
+    const raw = auditContainer(modelContainerFacts(c), waiversOf(c));
+    for (const f of raw) {
+      const path = modelFieldPath(c, f.field, opts.config);
+      findings.push(located(f, c.name, file, path.join("."), opts.lineOf?.(path) ?? 1));
+    }
+    services.push({ service: c.name, file, score: containerScore(raw) });
+  }
+  return finish(findings, services, []);
+}
+
+function located(f: Finding, service: string, file: string, path: string, line: number): LintFinding {
+  return { rule: f.rule, severity: f.severity, service, file, path, line, message: f.message, hint: f.hint, ...(f.waived !== undefined ? { waived: f.waived } : {}) };
+}
+
+/**
+ * Lints Compose files, each on its own (file-local: no merging, `!reset` keys removed and `!override`
+ * values taken as written). Services without an inspectable mapping are listed in `notes`.
+ */
+export function lintComposeFiles(files: readonly ComposeFile[]): LintReport {
+  const findings: LintFinding[] = [];
+  const services: ServiceScore[] = [];
+  const notes: string[] = [];
+  for (const cf of files) {
+    const data = withoutTags(cf.data) as Record<string, unknown>;
+    const svcs = data.services;
+    if (svcs === undefined || svcs === null) {
+      notes.push(`${cf.file}: no services`);
+      continue;
+    }
+    if (typeof svcs !== "object" || Array.isArray(svcs)) {
+      notes.push(`${cf.file}: services is not a mapping; nothing linted`);
+      continue;
+    }
+    for (const [name, svc] of Object.entries(svcs as Record<string, unknown>)) {
+      if (svc === null || typeof svc !== "object" || Array.isArray(svc)) {
+        notes.push(`${cf.file}: services.${name} is not a mapping; not linted`);
+        continue;
+      }
+      const s = svc as Record<string, unknown>;
+      const { facts, envPaths, notes: factNotes } = composeServiceFacts(name, s);
+      for (const n of factNotes) notes.push(`${cf.file}:${cf.lineOf(["services", name, ...n.path])}: ${n.message}`);
+      if (s.extends !== undefined) notes.push(`${cf.file}:${cf.lineOf(["services", name, "extends"])}: ${name} extends another service; file-local lint judges only what this file sets (import the files to see the merged service)`);
+      const raw = auditContainer(facts);
+      for (const f of raw) {
+        const path = ["services", name, ...composeFieldPath(f.field, s, envPaths)];
+        findings.push(located(f, name, cf.file, path.join("."), cf.lineOf(path)));
+      }
+      services.push({ service: name, file: cf.file, score: containerScore(raw) });
+    }
+  }
+  return finish(findings, services, notes);
+}
+
+/** True when the report has an unwaived critical or high finding (`compose-gen lint` exits 1). */
+export function lintFails(report: LintReport): boolean {
+  return report.findings.some((f) => f.waived === undefined && (f.severity === "critical" || f.severity === "high"));
+}
+
+/**
+ * The findings that stop generation: unwaived `critical` ones. High and lower findings are printed as
+ * warnings; `compose-gen lint` (exit 1 on high) is the stricter CI gate.
+ */
+export function generationErrors(report: LintReport): LintFinding[] {
+  return report.findings.filter((f) => f.waived === undefined && f.severity === "critical");
+}
+
+/** Thrown by generate commands when {@link generationErrors} is not empty. */
+export class SecurityGateError extends Error {
+  override readonly name = "SecurityGateError";
+  /** @param findings the unwaived critical findings */
+  constructor(readonly findings: LintFinding[]) {
+    super(
+      [
+        `${findings.length} critical security finding${findings.length === 1 ? "" : "s"} stop generation (waive each in the config with waive: [{ rule, reason }] if the risk is accepted):`,
+        ...findings.map((f) => `  ${f.file}:${f.line} ${f.path}: [${f.rule}] ${f.message} — ${f.hint}`),
+      ].join("\n"),
+    );
+  }
+}
+
+/** Rule title, for reports. */
+export const ruleTitle = (id: string): string => getRule(id).title;
