@@ -15,7 +15,7 @@
 import { isUtf8 } from "node:buffer";
 import { isKnownEventType } from "./event-types.js";
 import { createScanFields, FieldKind, scanJsonObject } from "./json-scan.js";
-import { parseEveTimestampMs, timestampLacksOffset } from "./timestamp.js";
+import { parseEveTimestampBytes, parseEveTimestampMs, timestampBytesLackOffset, timestampLacksOffset } from "./timestamp.js";
 
 /** Why a record was not accepted as an EVE event. */
 export type MalformedReason =
@@ -195,6 +195,50 @@ function fieldValue(raw: Buffer, kind: number, start: number, end: number, isEsc
   return isEscaped ? (JSON.parse(raw.toString("utf8", start - 1, end + 1)) as string) : raw.toString("latin1", start, end);
 }
 
+interface TypeEntry {
+  readonly bytes: Buffer;
+  readonly name: string;
+  readonly known: boolean;
+  readonly valid: boolean;
+}
+
+/** Recently seen `event_type` values by bytes, so the hot path allocates no string for them. */
+const typeCache: TypeEntry[] = [];
+
+function internEventType(raw: Buffer, start: number, end: number): TypeEntry {
+  const len = end - start;
+  for (let k = 0; k < typeCache.length; k++) {
+    const e = typeCache[k] as TypeEntry;
+    if (e.bytes.length !== len) continue;
+    let j = 0;
+    while (j < len && e.bytes[j] === raw[start + j]) j++;
+    if (j === len) return e;
+  }
+  const name = raw.toString("utf8", start, end);
+  const known = isKnownEventType(name);
+  const entry: TypeEntry = { bytes: Buffer.from(raw.subarray(start, end)), name, known, valid: known || EVENT_TYPE_RE.test(name) };
+  if (typeCache.length < 64 && entry.valid) typeCache.push(entry);
+  return entry;
+}
+
+/** Validation of the two fields located by the scanner, straight from the bytes (no strings on success). */
+function finishFromBytes(raw: Buffer, flags: number): EveParseResult {
+  const f = fields;
+  if (f.tsEscaped || f.etEscaped) {
+    // Escapes in these fields never come from Suricata: decode and take the general path.
+    return finish(fieldValue(raw, f.tsKind, f.tsStart, f.tsEnd, f.tsEscaped), fieldValue(raw, f.etKind, f.etStart, f.etEnd, f.etEscaped), raw, flags, undefined);
+  }
+  if (f.tsKind === FieldKind.MISSING) return fail("missing_timestamp", "no timestamp field", raw);
+  const timestampMs = parseEveTimestampBytes(raw, f.tsStart, f.tsEnd);
+  if (Number.isNaN(timestampMs)) return fail("invalid_timestamp", `timestamp ${JSON.stringify(raw.toString("utf8", f.tsStart, f.tsEnd))}`, raw);
+  if (timestampBytesLackOffset(raw, f.tsStart, f.tsEnd)) flags |= EveFlags.TIMESTAMP_WITHOUT_OFFSET;
+  if (f.etKind === FieldKind.MISSING) return fail("missing_event_type", "no event_type field", raw);
+  const type = internEventType(raw, f.etStart, f.etEnd);
+  if (!type.valid) return fail("invalid_event_type", `event_type ${JSON.stringify(type.name)}`, raw);
+  if (!type.known) flags |= EveFlags.UNKNOWN_EVENT_TYPE;
+  return new EveRecord(raw, type.name, timestampMs, type.known, flags, undefined);
+}
+
 /**
  * Parses and validates one EVE record.
  *
@@ -224,9 +268,7 @@ export function parseEveLine(line: Buffer | string, options?: EveParseOptions): 
     // and describe a non-string timestamp/event_type precisely).
     return viaJsonParse(raw.toString("utf8"), raw, input, flags);
   }
-  const ts = fieldValue(raw, fields.tsKind, fields.tsStart, fields.tsEnd, fields.tsEscaped);
-  const et = fieldValue(raw, fields.etKind, fields.etStart, fields.etEnd, fields.etEscaped);
-  return finish(ts, et, raw, flags, undefined);
+  return finishFromBytes(raw, flags);
 }
 
 const ANCHOR = Buffer.from('{"timestamp":');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseEveTimestamp, parseEveTimestampMs, timestampLacksOffset } from "../../src/eve/timestamp.js";
+import {
+  parseEveTimestamp,
+  parseEveTimestampBytes,
+  parseEveTimestampMs,
+  timestampBytesLackOffset,
+  timestampLacksOffset,
+} from "../../src/eve/timestamp.js";
 
 describe("parseEveTimestamp", () => {
   it("parses Suricata's format with a positive offset into UTC", () => {
@@ -51,4 +57,34 @@ describe("parseEveTimestamp", () => {
     expect(parseEveTimestampMs("2024-02-29T12:00:00.000000+0000")).toBe(Date.parse("2024-02-29T12:00:00Z"));
     expect(parseEveTimestampMs("2016-12-31T23:59:60.000000+0000")).toBe(Date.parse("2017-01-01T00:00:00Z"));
   });
+
+  it("parses in place inside a record's bytes", () => {
+    const rec = Buffer.from('{"timestamp":"2017-04-07T22:24:37.251547+0100","event_type":"alert"}');
+    const start = rec.indexOf("2017");
+    const end = rec.indexOf('"', start);
+    expect(parseEveTimestampBytes(rec, start, end)).toBe(Date.parse("2017-04-07T21:24:37.251Z"));
+    expect(timestampBytesLackOffset(rec, start, end)).toBe(false);
+    expect(parseEveTimestampBytes(rec, start, end - 1)).toBeNaN(); // cut inside the offset
+  });
+
+  it.each([
+    ["2009-11-24T21:27:09", true],
+    ["2009-11-24T21:27:09Z", false],
+    ["2009-11-24T21:27:09+0100", false],
+    ["2009-11-24T21:27:09-01:00", false],
+    ["2009-11-24T21:27:09.5", true],
+    ["2009-11-24T21:27:09.534255", true],
+    ["2009-11-24T21:27:09.123456789", true],
+    ["2009-11-24T21:27:09.5+01:00", false],
+  ])("knows whether %s has a zone (lacks: %s)", (ts, lacks) => {
+    expect(parseEveTimestampMs(ts)).not.toBeNaN();
+    expect(timestampLacksOffset(ts)).toBe(lacks);
+  });
+
+  it("rejects non-ASCII look-alike digits instead of truncating them to bytes", () => {
+    // U+0132 has low byte 0x32 ('2'): a naive latin1 conversion would accept this.
+    expect(parseEveTimestampMs("\u0132024-01-02T03:04:05.000000+0000")).toBeNaN();
+    expect(parseEveTimestamp("２０２４-01-02T03:04:05.000000+0000")).toBeUndefined();
+  });
 });
+
