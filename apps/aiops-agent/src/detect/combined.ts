@@ -64,6 +64,7 @@ export class CombinedDetector {
   private readonly pointRarity: RarityCalibrator;
   private readonly cusumRarity: RarityCalibrator;
   private readonly flatRarity: RarityCalibrator;
+  private readonly weekly: SeasonalDetector | undefined;
   private holdLeft = 0;
   /** Samples seen so far (finite or not). */
   samples = 0;
@@ -94,6 +95,7 @@ export class CombinedDetector {
     this.adaptive = new AdaptiveDetector(params.adaptive);
     this.seasonal = new SeasonalDetector(params.seasonal);
     this.cusum = new CusumDetector(params.cusum);
+    this.weekly = params.weekly ? new SeasonalDetector(params.weekly) : undefined;
     this.flat = new FlatlineDetector(params.flatline);
     this.pointRarity = new RarityCalibrator({ ...params.rarity, prior: "gaussian" });
     // stationary CUSUM tail under the null is ≈ exp(-2k·s) (Siegmund 1985)
@@ -119,15 +121,23 @@ export class CombinedDetector {
     const finite = Number.isFinite(x);
     this.adaptive.update(t, x);
     this.seasonal.update(t, x);
-    const seasonalReady = this.seasonal.readyAt(t);
+    let seasonalReady = this.seasonal.readyAt(t);
+    let best = this.seasonal;
+    if (this.weekly) {
+      this.weekly.update(t, x);
+      if (this.weekly.readyAt(t) && (!seasonalReady || this.weekly.residualScale < this.seasonal.residualScale)) {
+        best = this.weekly;
+        seasonalReady = true;
+      }
+    }
     let pointZ = this.adaptive.z;
     let residual = this.adaptive.residual;
     if (seasonalReady) {
-      if (this.seasonal.residualScale < this.p.seasonalSelectRatio * this.adaptive.scale) {
-        pointZ = this.seasonal.z;
-        residual = this.seasonal.residual;
+      if (best.residualScale < this.p.seasonalSelectRatio * this.adaptive.scale) {
+        pointZ = best.z;
+        residual = best.residual;
       } else {
-        pointZ = Math.min(pointZ, this.seasonal.z);
+        pointZ = Math.min(pointZ, best.z);
       }
     }
     this.cusum.updateStandardized(t, finite ? residual : Number.NaN);

@@ -11,6 +11,8 @@ export interface DetectorParams {
   adaptive: Required<AdaptiveOptions>;
   /** Daily time-of-day baseline (Holt-Winters-like). */
   seasonal: Required<SeasonalOptions>;
+  /** Optional weekly time-of-week baseline (used instead of the daily one when it fits better). */
+  weekly?: Required<SeasonalOptions> | undefined;
   /** Two-sided CUSUM on the standardised residuals of the model in use. */
   cusum: Required<CusumOptions>;
   /** Flatline (activity drop) test. */

@@ -6,7 +6,7 @@ export interface RarityOptions {
   zMin?: number;
   /** Ratio between consecutive bin edges (> 1). Default 1.15. */
   growth?: number;
-  /** Number of log-spaced bins (the state size). Default 48. */
+  /** Number of log-spaced bins (the state size); the last one is open-ended. Default 48. */
   bins?: number;
   /** Effective memory in samples (exponential forgetting, `decay = 1 - 1/horizon`). Default 3000. */
   horizon?: number;
@@ -123,7 +123,8 @@ export class RarityCalibrator {
     if (!(z >= this.o.zMin)) return this.total;
     const bins = this.o.bins;
     const b = Math.floor(pos);
-    if (b >= bins) return 0;
+    // the last bin is open-ended [edge, ∞): a surprise in it or beyond is compared with everything there
+    if (b >= bins - 1) return (this.counts[bins - 1] ?? 0) / this.weight;
     // bins b+1 .. bins-1 are reversed indices 0 .. bins-b-2: a prefix of length bins-1-b
     let sum = 0;
     for (let k = bins - 1 - b; k > 0; k -= k & -k) sum += this.tree[k] ?? 0;

@@ -142,11 +142,19 @@ describe("RarityCalibrator", () => {
     expect(r.tail(30)).toBeLessThan(1e-6);
     // monotone in z
     let prev = 1;
-    for (let z = 0.5; z < 40; z += 0.25) {
+    for (let z = 0.5; z < 2000; z *= 1.01) {
       const p = r.tail(z);
       expect(p).toBeLessThanOrEqual(prev + 1e-15);
       prev = p;
     }
+  });
+
+  it("learns recurring surprises beyond the last bin edge too (open-ended last bin)", () => {
+    const r = new RarityCalibrator({ horizon: 1000, priorWeight: 10, bins: 10, growth: 2 });
+    // edges 1, 2, ..., 512: 5000 is off the scale, yet one sample in 20 is that extreme
+    for (let i = 0; i < 2000; i++) r.add(i % 20 === 0 ? 5000 : 0.5);
+    expect(r.tail(5000)).toBeGreaterThan(0.03);
+    expect(r.tail(1e6)).toBeCloseTo(r.tail(5000), 12);
   });
 
   it("keeps -log10 p finite for extreme statistics", () => {
