@@ -62,7 +62,13 @@ class Lane<T> {
   }
 
   compact(): void {
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
+    if (this.head === this.items.length) {
+      // Drained: start over without copying.
+      this.items = [];
+      this.sizes = [];
+      this.times = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.sizes = this.sizes.slice(this.head);
       this.times = this.times.slice(this.head);

@@ -50,12 +50,13 @@ export function utcDaySuffix(epochMs: number): string {
 }
 
 /**
- * Builds index names with a per-(event type, day) cache, so the hot path is one Map lookup per event.
- * The cache holds one entry per event type (its last day), so it stays small.
+ * Builds index names with a per-(event type, day) cache, so the hot path is one Map lookup per event. The cache is
+ * bounded (1024 types × 64 days).
  */
 export class IndexNamer {
   readonly #prefix: string;
-  readonly #cache = new Map<string, { day: number; name: string }>();
+  /** event type → last day used and every day seen recently (events of one type can straddle midnight). */
+  readonly #cache = new Map<string, { day: number; name: string; days: Map<number, string> }>();
 
   /**
    * @param prefix - e.g. `"suricata"`; must itself be a valid index name start (lowercase, no forbidden chars,
@@ -78,18 +79,23 @@ export class IndexNamer {
    */
   indexFor(eventType: string, epochMs: number): string {
     const day = Math.floor(epochMs / DAY_MS);
-    const hit = this.#cache.get(eventType);
-    if (hit !== undefined && hit.day === day) return hit.name;
-    const name = `${this.#prefix}-${eventType.toLowerCase()}-${utcDaySuffix(day * DAY_MS)}`;
-    const problem = indexNameProblem(name);
-    if (problem) throw new InvalidIndexNameError(`index name ${JSON.stringify(name)} ${problem}`, name);
-    if (hit !== undefined) {
-      hit.day = day;
-      hit.name = name;
-    } else {
-      if (this.#cache.size >= 1024) this.#cache.clear(); // bound memory if a sensor emits many unknown types
-      this.#cache.set(eventType, { day, name });
+    let entry = this.#cache.get(eventType);
+    if (entry !== undefined && entry.day === day) return entry.name;
+    let name = entry?.days.get(day);
+    if (name === undefined) {
+      name = `${this.#prefix}-${eventType.toLowerCase()}-${utcDaySuffix(day * DAY_MS)}`;
+      const problem = indexNameProblem(name);
+      if (problem) throw new InvalidIndexNameError(`index name ${JSON.stringify(name)} ${problem}`, name);
     }
+    if (entry === undefined) {
+      if (this.#cache.size >= 1024) this.#cache.clear(); // bound memory if a sensor emits many unknown types
+      entry = { day, name, days: new Map() };
+      this.#cache.set(eventType, entry);
+    }
+    if (entry.days.size >= 64) entry.days.clear(); // a replay across many days: keep the cache small
+    entry.days.set(day, name);
+    entry.day = day;
+    entry.name = name;
     return name;
   }
 }

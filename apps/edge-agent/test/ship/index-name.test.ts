@@ -19,6 +19,15 @@ describe("IndexNamer", () => {
     expect(n.indexFor("Custom_Type", Date.parse("2024-03-01T23:59:59.999Z"))).toBe("ids-custom_type-2024.03.01");
   });
 
+  it("serves alternating days of one type (events straddling midnight) correctly", () => {
+    const n = new IndexNamer("s");
+    const a = Date.parse("2024-03-01T23:59:59Z");
+    const b = Date.parse("2024-03-02T00:00:01Z");
+    const names = [a, b, a, b, a].map((t) => n.indexFor("flow", t));
+    expect(names).toEqual(["s-flow-2024.03.01", "s-flow-2024.03.02", "s-flow-2024.03.01", "s-flow-2024.03.02", "s-flow-2024.03.01"]);
+    for (let d = 0; d < 200; d++) expect(n.indexFor("dns", Date.UTC(2024, 0, 1 + d))).toBe(`s-dns-${utcDaySuffix(Date.UTC(2024, 0, 1 + d))}`);
+  });
+
   it.each(["", "-x", "_x", "+x", "Upper", "a b", "a/b", "a\\b", "a*b", "a?b", 'a"b', "a<b", "a>b", "a|b", "a,b", "a#b", "a:b", ".."])(
     "rejects prefix %j",
     (prefix) => {
