@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyEngineError, createDockerEngine, DockerHostError, EngineApiError, EngineUnreachableError, formatEndpoint, mapLimit, parseDockerHost } from "../src/index.js";
+import { classifyEngineError, compareApiVersions, createDockerEngine, MAX_API_VERSION, negotiateApiVersion, DockerHostError, EngineApiError, EngineUnreachableError, formatEndpoint, mapLimit, parseDockerHost } from "../src/index.js";
 
 describe("parseDockerHost", () => {
   it("parses unix sockets, bare paths and tcp with default ports", () => {
@@ -65,14 +65,26 @@ describe("mapLimit", () => {
   });
 });
 
+describe("API version negotiation", () => {
+  it("talks the lower of the engine's and the client's newest version", () => {
+    expect(negotiateApiVersion("1.41")).toBe("1.41");
+    expect(negotiateApiVersion("1.44")).toBe("1.44");
+    expect(negotiateApiVersion("1.99")).toBe(MAX_API_VERSION);
+    expect(negotiateApiVersion("v1.47")).toBe("1.47");
+  });
+
+  it("compares numerically (1.9 < 1.41) and refuses engines below the minimum or malformed versions", () => {
+    expect(compareApiVersions("1.9", "1.41")).toBeLessThan(0);
+    expect(compareApiVersions("1.44", "1.44")).toBe(0);
+    expect(() => negotiateApiVersion("1.12")).toThrow(/older than the minimum/);
+    expect(() => negotiateApiVersion("latest")).toThrow(RangeError);
+  });
+});
+
 describe("createDockerEngine", () => {
-  it("gives request calls a timeout but the event stream client none (an idle stream must survive)", async () => {
+  it("reports an unreachable engine as EngineUnreachableError and retries negotiation on the next call", async () => {
     const engine = await createDockerEngine(parseDockerHost("unix:///nonexistent.sock"), { requestTimeoutMs: 1234 });
-    const inner = engine as unknown as { api: { modem: { timeout?: number; version?: string } }; streamClient: { modem: { timeout?: number; version?: string } } };
-    expect(inner.api.modem.timeout).toBe(1234);
-    expect(inner.streamClient.modem.timeout).toBeUndefined();
-    // No pinned API version: requests use unversioned paths the engine serves at its current version.
-    expect(inner.api.modem.version).toBeUndefined();
     await expect(engine.ping()).rejects.toBeInstanceOf(EngineUnreachableError);
+    await expect(engine.list([])).rejects.toMatchObject({ name: "EngineUnreachableError", code: "ENOENT" });
   });
 });

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { SECURITY_RULES } from "@soc/config";
 import { createMetricsRegistry } from "@soc/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AutohealMachine, createDockerEngine, createMonitorMetrics, type Engine, eventFilters, type Log, Monitor, parseDockerHost } from "../../src/index.js";
+import { AutohealMachine, compareApiVersions, createDockerEngine, MAX_API_VERSION, createMonitorMetrics, type Engine, eventFilters, type Log, Monitor, parseDockerHost } from "../../src/index.js";
 import { waitFor } from "../support/fake-engine.js";
 import { prerequisites, TestDockerd } from "./dockerd.js";
 
@@ -67,6 +67,16 @@ if (!pre.ok && process.env["CI"] === "true") {
       const problems = d ? await d.destroy() : [];
       if (problems.length > 0) console.warn(`[health-monitor] teardown problems: ${problems.join("; ")}`);
     }, 60_000);
+
+    it("negotiates the API version and keeps the event stream client free of a timeout", async () => {
+      const v = await engine.version();
+      expect(v.negotiated).toBe(compareApiVersions(v.apiVersion, MAX_API_VERSION) < 0 ? v.apiVersion : MAX_API_VERSION);
+      const clients = await (engine as unknown as { clients: Promise<{ api: { modem: { timeout?: number; version?: string } }; stream: { modem: { timeout?: number; version?: string } } }> }).clients;
+      expect(clients.api.modem.timeout).toBe(10_000);
+      expect(clients.stream.modem.timeout).toBeUndefined();
+      expect(clients.api.modem.version).toBe(`v${v.negotiated}`);
+      expect(clients.stream.modem.version).toBe(`v${v.negotiated}`);
+    });
 
     it("the kernel OOM-kills the small container and the engine reports it", async () => {
       const oom = await inspect("oom");
