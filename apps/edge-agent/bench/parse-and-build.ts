@@ -10,8 +10,8 @@
  * Output (stdout, one JSON object): eventsPerSec, mbPerSec, rawForwardEventsPerSec, rawForwardMbPerSec,
  * validationCostRatio (full time / raw time), cpuSecondsFull, events, malformed, inputBytes, peakRssBytes (whole
  * process, includes the input-file generation), memoryAtEnd, plus calibrationByteLoopMbPerSec and the load average
- * so that numbers from a shared or throttled machine can be judged. Flags: --file, --data-dir, --mb, --no-warmup,
- * --skip-raw. The package script runs Node with `--max-semi-space-size=1`: the hot path allocates little, and a
+ * so that numbers from a shared or throttled machine can be judged; figures are the best of `--runs` passes.
+ * Flags: --file, --data-dir, --mb, --runs, --no-warmup, --skip-raw. The package script runs Node with `--max-semi-space-size=1`: the hot path allocates little, and a
  * small young generation keeps RSS near 100 MB at a small throughput cost (the agent should run the same way).
  */
 import { createWriteStream, existsSync, readdirSync, readFileSync } from "node:fs";
@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
     mb: { type: "string", default: "100" },
     "no-warmup": { type: "boolean", default: false },
     "skip-raw": { type: "boolean", default: false },
+    runs: { type: "string", default: "3" },
   },
 });
 
@@ -159,8 +160,16 @@ const calibrationByteLoopMbPerSec = calibrate();
 const input = await prepareInput();
 try {
   if (!args["no-warmup"]) await runFull(input.path); // warm-up pass (JIT), result discarded
-  const raw = args["skip-raw"] ? { events: 0, malformed: 0, bytes: 0, seconds: 1, cpuSeconds: 0 } : await runRawForward(input.path);
-  const full = await runFull(input.path);
+  // Best of `--runs` passes each (default 3): on a shared machine the fastest pass is the least disturbed one.
+  const runs = Math.max(1, Number(args.runs));
+  const best = (a: RunResult, b: RunResult): RunResult => (b.seconds < a.seconds ? b : a);
+  let raw: RunResult = { events: 0, malformed: 0, bytes: 0, seconds: Infinity, cpuSeconds: 0 };
+  let full: RunResult = { ...raw };
+  for (let r = 0; r < runs; r++) {
+    if (!args["skip-raw"]) raw = best(raw, await runRawForward(input.path));
+    full = best(full, await runFull(input.path));
+  }
+  if (args["skip-raw"]) raw = { ...raw, seconds: 1 };
   const MiB = 1024 * 1024;
   console.log(
     JSON.stringify({
@@ -170,6 +179,8 @@ try {
       rawForwardMbPerSec: +(raw.bytes / MiB / raw.seconds).toFixed(1),
       validationCostRatio: +((full.seconds / raw.seconds)).toFixed(2),
       cpuSecondsFull: +full.cpuSeconds.toFixed(2),
+      eventsPerCpuSecond: Math.round(full.events / full.cpuSeconds),
+      runs,
       events: full.events,
       malformed: full.malformed,
       inputBytes: full.bytes,
