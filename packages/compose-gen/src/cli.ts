@@ -4,6 +4,9 @@
  * gets its inputs as parameters.
  *
  *   compose-gen compose <config> [-o <dir>]   write <dir>/compose/{docker-compose.yml,soc-config.yaml,.env.example}
+ *   compose-gen k8s <config> [-o <dir>]       write <dir>/k8s/ (objects, kustomization.yaml, UNSUPPORTED.md)
+ *   compose-gen all <config> [-o <dir>]       write <dir>/compose/ and <dir>/k8s/
+ *   compose-gen check <config> [-o <dir>]     exit 1 with a unified diff when <dir> differs from what the config generates
  *   compose-gen lint <config> | --compose <files...> [--format table|json|sarif|markdown]   security lint
  *
  * Exit codes: 0 ok, 1 invalid config or a config compose-gen cannot turn into a stack, 2 unexpected error.
@@ -19,6 +22,10 @@ import { LINT_FORMATS, runLint, securityWarnings, type LintFormat } from "./comm
 import { ComposeParseError } from "./import/compose-yaml.js";
 import { SecurityGateError } from "./lint/lint.js";
 import { writeFiles } from "./write.js";
+import { registerK8sCommand } from "./commands/k8s.js";
+import { registerAllCommand } from "./commands/all.js";
+import { registerCheckCommand } from "./commands/check.js";
+import { K8sObjectError } from "./k8s/objects.js";
 
 /** Shortest readable form of a path: relative to the working directory unless that climbs out of it. */
 const rel = (p: string): string => {
@@ -74,6 +81,10 @@ program
     process.exitCode = await runLint(configFile, { format: opts.format as LintFormat, ...(opts.compose ? { compose: opts.compose } : {}), env: process.env, version: pkg.version, write: (t) => process.stdout.write(t) });
   });
 
+registerK8sCommand(program);
+registerAllCommand(program);
+registerCheckCommand(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -86,6 +97,9 @@ try {
   } else if (err instanceof ModelError) {
     console.error(`error: ${err.message}`);
     process.exitCode = 1;
+  } else if (err instanceof K8sObjectError) {
+    console.error(`error (a compose-gen bug, please report it): ${err.message}`);
+    process.exitCode = 2;
   } else {
     console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     process.exitCode = 2;
