@@ -120,6 +120,9 @@ export async function main(e: CliEnv): Promise<number> {
       const { settings, engine } = await resolve();
       const log = e.createLog(settings.logLevel);
       const enabled = o.autoheal === true || o.autohealAll === true || settings.autohealEnabled;
+      if (enabled && !o.dryRun && !settings.autoheal.dryRun && settings.socketProxy) {
+        log.warn({ endpoint: engine.endpoint }, "autoheal restarts containers (POST /containers/{id}/restart): the socket proxy must allow it (docker-socket-proxy: CONTAINERS=1 POST=1), or restarts fail with 403 and are counted as errors");
+      }
       const policy = { ...settings.autoheal, ...(o.autohealAll ? { optIn: false } : {}), ...(o.dryRun ? { dryRun: true } : {}), ...(o.gracePeriod !== undefined ? { gracePeriodMs: o.gracePeriod * 1000 } : {}) };
       exitCode = await runWatch(
         engine,

@@ -16,6 +16,8 @@ export type HealthMonitorConfig = ReturnType<typeof HealthMonitor.parse>;
 export interface Settings {
   dockerHost: string;
   tls?: TlsFiles;
+  /** The engine is reached through a (read-only by default) socket proxy: autoheal restarts need it to allow POST. */
+  socketProxy: boolean;
   labelSelector: string[];
   reconcileIntervalMs: number;
   auditIntervalMs: number;
@@ -37,6 +39,7 @@ const ms = (d: string) => parseDurationSeconds(d) * 1000;
 export function settingsFromConfig(hm: HealthMonitorConfig, baseDir = ".", globalLogLevel: LogLevel = "info"): Settings {
   return {
     dockerHost: hm.docker.host,
+    socketProxy: hm.docker.socketProxy,
     ...(hm.docker.tls ? { tls: { ca: resolve(baseDir, hm.docker.tls.ca), cert: resolve(baseDir, hm.docker.tls.cert), key: resolve(baseDir, hm.docker.tls.key) } } : {}),
     labelSelector: [...hm.labelSelector],
     reconcileIntervalMs: ms(hm.reconcileInterval),

@@ -10,7 +10,7 @@ const cfgDir = fileURLToPath(new URL("fixtures/config/", import.meta.url));
 describe("settings", () => {
   it("uses the schema defaults without a config file", () => {
     const s = defaultSettings();
-    expect(s).toMatchObject({ dockerHost: "unix:///var/run/docker.sock", reconcileIntervalMs: 60_000, auditIntervalMs: 300_000, metricsPort: 9102, autohealEnabled: false, waivers: {} });
+    expect(s).toMatchObject({ dockerHost: "unix:///var/run/docker.sock", socketProxy: true, reconcileIntervalMs: 60_000, auditIntervalMs: 300_000, metricsPort: 9102, autohealEnabled: false, waivers: {} });
     expect(s.autoheal).toEqual({ label: "soc.autoheal", optIn: true, gracePeriodMs: 30_000, initialBackoffMs: 10_000, maxBackoffMs: 300_000, maxRestarts: 3, windowMs: 600_000, dryRun: false });
   });
 

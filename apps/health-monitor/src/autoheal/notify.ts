@@ -63,6 +63,7 @@ export function webhookNotifier(url: string, timeoutMs = 5000): Notifier {
       } catch (err) {
         throw new NotifyError(url, undefined, (err as Error).message, { cause: err });
       }
+      // Drain the body so the connection is released; its content is irrelevant and a read error changes nothing.
       await res.arrayBuffer().catch(() => undefined);
       if (!res.ok) throw new NotifyError(url, res.status, `HTTP ${res.status}`);
     },
