@@ -73,6 +73,13 @@ describe("auditContainer", () => {
     expect(isSecretLikeEnvName("PASSPORT_ID")).toBe(false);
   });
 
+  it("AUTH names a secret only as the last segment (real files' settings are not secrets)", () => {
+    expect(isSecretLikeEnvName("REDIS_AUTH")).toBe(true);
+    expect(isSecretLikeEnvName("GF_AUTH_ANONYMOUS_ENABLED")).toBe(false);
+    expect(isSecretLikeEnvName("MINIO_PROMETHEUS_AUTH_TYPE")).toBe(false);
+    expect(isSecretLikeEnvName("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET")).toBe(true);
+  });
+
   it("flags root users, unpinned images, all-interface ports and missing limits", () => {
     expect(rules(hardened({ user: undefined }))).toEqual(["root-user"]);
     expect(rules(hardened({ user: undefined, imageUserNonRoot: true }))).toEqual([]);

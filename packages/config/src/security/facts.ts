@@ -62,8 +62,12 @@ export function interpolationDefault(value: string): string {
   return value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}/g, "$1");
 }
 
-/** Names that suggest a secret value: passwords, tokens, keys, credentials. */
-const SECRET_NAME = /(^|_|\.)(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|AUTH)($|_|\.)/i;
+/**
+ * Names that suggest a secret value: passwords, tokens, keys, credentials. `AUTH` counts only as the last
+ * segment (`REDIS_AUTH`, `BASIC_AUTH`): in the middle it names a setting (`GF_AUTH_ANONYMOUS_ENABLED`,
+ * `MINIO_PROMETHEUS_AUTH_TYPE`), which real Compose files are full of.
+ */
+const SECRET_NAME = /(^|_|\.)(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)($|_|\.)|(^|_|\.)AUTH$/i;
 /** Suffixes that say the variable holds a location, not the secret itself. */
 const LOCATION_SUFFIX = /(_FILE|_PATH|_DIR|_FILENAME|__FILE)$/i;
 
