@@ -26,3 +26,4 @@ export * from "./ship/delivery.js";
 export * from "./ship/dead-letter.js";
 export * from "./ship/index-setup.js";
 export * from "./pipeline/ingest.js";
+export * from "./input/line-assembler.js";
