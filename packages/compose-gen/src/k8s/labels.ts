@@ -2,7 +2,7 @@
  * Recommended labels (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/) and
  * the network-membership labels NetworkPolicies select on.
  */
-import type { ContainerSpec } from "../model/types.js";
+import type { ContainerSpec, ProfileSpec } from "../model/types.js";
 
 /** `app.kubernetes.io/managed-by` of every object. */
 export const MANAGED_BY = "compose-gen";
@@ -25,9 +25,16 @@ export function recommendedLabels(project: string, name: string, component: stri
   };
 }
 
-/** The component label of a container: its first own profile, or `core` when it always runs. */
-export function componentOf(c: ContainerSpec): string {
-  return c.profiles[0] ?? "core";
+/**
+ * The component label of a container: the first of its profiles that activates none of its other profiles
+ * (its own stack, `monitoring`, rather than an umbrella such as `full`), or `core` when it always runs.
+ */
+export function componentOf(c: ContainerSpec, profiles: ProfileSpec[]): string {
+  const own = c.profiles.filter((p) => {
+    const activates = profiles.find((x) => x.name === p)?.activates ?? [p];
+    return !c.profiles.some((q) => q !== p && activates.includes(q));
+  });
+  return own[0] ?? c.profiles[0] ?? "core";
 }
 
 /** Labels selecting the pods of a workload (immutable in Deployments, so only name + instance). */

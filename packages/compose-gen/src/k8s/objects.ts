@@ -111,7 +111,7 @@ export function buildK8sObjects(model: DeploymentModel, settings: K8sSettings, c
     objects.push(checked(new ConfigMap({ metadata: meta(f.name, "config"), data: { [f.fileName]: configData[f.name] as string } })));
   }
   const checksums = Object.fromEntries(Object.entries(configData).map(([k, v]) => [k, createHash("sha256").update(v).digest("hex")]));
-  const ctx: PodContext = { project, settings, envSecretName: `${project}-env`, configFiles, configChecksums: checksums };
+  const ctx: PodContext = { project, settings, envSecretName: `${project}-env`, configFiles, configChecksums: checksums, profiles: model.profiles };
 
   const envKeys = new Set<string>();
   const secretNames = new Set<string>();
@@ -121,7 +121,7 @@ export function buildK8sObjects(model: DeploymentModel, settings: K8sSettings, c
   for (const w of workloads) {
     const c = w.container;
     const name = c.name;
-    const component = componentOf(c);
+    const component = componentOf(c, model.profiles);
     const { template, notes: podNotes, refs } = podTemplate(w, ctx);
     for (const m of podNotes) notes.push({ container: name, message: m });
     for (const k of refs.envSecretKeys) envKeys.add(k);

@@ -10,7 +10,7 @@ import type { IIoK8sApiCoreV1PodTemplateSpec } from "kubernetes-models/v1/PodTem
 import type { IIoK8sApiCoreV1Volume } from "kubernetes-models/v1/Volume";
 import type { IIoK8sApiCoreV1VolumeMount } from "kubernetes-models/v1/VolumeMount";
 import { SECRETS_DIR } from "../model/secrets.js";
-import type { ConfigFileSpec, ContainerSpec } from "../model/types.js";
+import type { ConfigFileSpec, ContainerSpec, ProfileSpec } from "../model/types.js";
 import { componentOf, networkLabels, recommendedLabels, selectorLabels } from "./labels.js";
 import { probesOf } from "./probes.js";
 import { securityOf } from "./security.js";
@@ -55,6 +55,8 @@ export interface PodContext {
   /** Generated config files (ConfigMaps of the same name) and a checksum of each ConfigMap's contents. */
   configFiles: ConfigFileSpec[];
   configChecksums: Record<string, string>;
+  /** The stack's profiles with their closures (for the component label). */
+  profiles: ProfileSpec[];
 }
 
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "root";
@@ -127,10 +129,10 @@ export function podTemplate(plan: WorkloadPlan, ctx: PodContext): { template: II
       vols.add(m.target, { emptyDir: {} }, { mountPath: m.target });
     } else if (m.type === "volume" && m.source !== undefined) {
       if (plan.kind === "DaemonSet") {
-        vols.add(m.source, { hostPath: { path: m.target, type: m.readOnly ? "Directory" : "DirectoryOrCreate" } }, { mountPath: m.target, readOnly: m.readOnly });
+        vols.add(m.source, { hostPath: { path: m.target, type: m.readOnly ? "Directory" : "DirectoryOrCreate" } }, { mountPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) });
         notes.push(`volume ${m.source} is the node's ${m.target} (hostPath: one agent per node)`);
       } else {
-        vols.add(m.source, { persistentVolumeClaim: { claimName: m.source, readOnly: m.readOnly } }, { mountPath: m.target, readOnly: m.readOnly });
+        vols.add(m.source, { persistentVolumeClaim: { claimName: m.source, ...(m.readOnly ? { readOnly: true } : {}) } }, { mountPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) });
         refs.claims.push({ name: m.source, readOnly: m.readOnly });
       }
     } else if (m.type === "bind" && m.source !== undefined && m.relative === true) {
@@ -145,7 +147,7 @@ export function podTemplate(plan: WorkloadPlan, ctx: PodContext): { template: II
         notes.push(`the host's /proc is not mounted: on Kubernetes the agent reads its pod's /proc (collect.hostProc is set to /proc in its ConfigMap); node-level metrics come from the kubelet`);
         continue;
       }
-      vols.add(m.source, { hostPath: { path: m.source, type: "" } }, { mountPath: m.target, readOnly: m.readOnly });
+      vols.add(m.source, { hostPath: { path: m.source, type: "" } }, { mountPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) });
     }
   }
   for (const t of c.security.tmpfs) {
@@ -208,7 +210,7 @@ export function podTemplate(plan: WorkloadPlan, ctx: PodContext): { template: II
   const daemonNode = plan.kind === "DaemonSet" ? ctx.settings.idsNodeLabel.split("=", 2) : undefined;
   const template: IIoK8sApiCoreV1PodTemplateSpec = {
     metadata: {
-      labels: { ...recommendedLabels(ctx.project, c.name, componentOf(c)), ...networkLabels(c), ...selectorLabels(c.name) },
+      labels: { ...recommendedLabels(ctx.project, c.name, componentOf(c, ctx.profiles)), ...networkLabels(c), ...selectorLabels(c.name) },
       ...(Object.keys(checksums).length ? { annotations: checksums } : {}),
     },
     spec: {
