@@ -1,14 +1,14 @@
 /**
  * `edge-agent parse`: reads EVE files once and reports what the shipper would do with them — events per type,
- * per target index, malformed lines by reason (with samples), and the repairs applied. Uses the same tailer,
- * framing and parser as the shipping pipeline, so its counts are the pipeline's counts.
+ * per target index, malformed lines by reason (with samples), and the repairs applied. Uses the same tailer and
+ * `Ingestor` as the shipping pipeline, so its counts are the pipeline's counts.
  * @module
  */
-import { EventTypeFilter } from "../eve/event-types.js";
-import { createLineStats, forEachLine } from "../eve/lines.js";
-import { EveFlags, type EveParseOptions, type MalformedReason, parseEveRecords } from "../eve/parse.js";
+import { isKnownEventType } from "../eve/event-types.js";
+import type { EveParseOptions, MalformedReason } from "../eve/parse.js";
 import { tailFile } from "../input/tailer.js";
-import { IndexNamer } from "../ship/index-name.js";
+import { CORE_DEFAULTS, createCore } from "../options.js";
+import { type IngestItem, Ingestor, type MalformedRecord } from "../pipeline/ingest.js";
 
 /** Options for {@link summarizeEveFiles}. */
 export interface SummarizeOptions extends EveParseOptions {
@@ -53,22 +53,28 @@ export interface EveSummary {
   samples: MalformedSample[];
 }
 
-const inc = (m: Record<string, number>, k: string): void => {
-  m[k] = (m[k] ?? 0) + 1;
+const inc = (m: Record<string, number>, k: string, n: number): void => {
+  m[k] = (m[k] ?? 0) + n;
 };
 
 /**
- * Reads each file to its end (no following) and summarises it.
+ * Reads each file to its end (no following) and summarises it, through the same `Ingestor` as the shipper, so the
+ * counts are the pipeline's counts.
  *
  * @param paths - EVE files.
  * @param options - see {@link SummarizeOptions}.
  * @throws fs errors other than a missing file; `InvalidIndexNameError` for a bad `indexPrefix`.
  */
 export async function summarizeEveFiles(paths: readonly string[], options: SummarizeOptions = {}): Promise<EveSummary> {
-  const filter = new EventTypeFilter({ include: options.eventTypes });
-  const namer = options.indexPrefix !== undefined ? new IndexNamer(options.indexPrefix) : undefined;
+  const core = createCore({
+    sensorId: "edge-agent-parse",
+    indexPrefix: options.indexPrefix ?? "suricata",
+    eventTypes: options.eventTypes ?? [],
+    maxLineBytes: options.maxLineBytes ?? CORE_DEFAULTS.maxLineBytes,
+    invalidUtf8: options.invalidUtf8 ?? "replace",
+    validator: options.validator ?? "scan",
+  });
   const maxSamples = options.maxSamples ?? 10;
-  const stats = createLineStats();
   const s: EveSummary = {
     bytes: 0,
     records: 0,
@@ -85,37 +91,41 @@ export async function summarizeEveFiles(paths: readonly string[], options: Summa
     samples: [],
   };
   for (const path of paths) {
-    for await (const ev of tailFile({ path, follow: false, signal: options.signal, maxLineBytes: options.maxLineBytes })) {
+    const ingestor = new Ingestor(core);
+    const sink = {
+      item: (item: IngestItem): void => {
+        if (options.indexPrefix !== undefined) inc(s.byIndex, item.index, 1);
+        ingestor.ack(item);
+      },
+      malformed: (m: MalformedRecord): void => {
+        if (s.samples.length < maxSamples) {
+          s.samples.push({ file: path, lineEndOffset: m.lineEndOffset, reason: m.reason, detail: m.detail, excerpt: m.raw.toString("utf8", 0, 120) });
+        }
+        ingestor.ackMalformed(m);
+      },
+    };
+    for await (const ev of tailFile({ path, follow: false, signal: options.signal, maxLineBytes: core.options.maxLineBytes })) {
       if (ev.type === "missing") s.missingFiles.push(ev.path);
-      if (ev.type !== "data") continue;
-      s.bytes += ev.data.length;
-      forEachLine(ev.data, ev.offset, (line, end) => {
-        parseEveRecords(line, options, (r) => {
-          if (!r.ok) {
-            s.malformed[r.reason] = (s.malformed[r.reason] ?? 0) + 1;
-            if (s.samples.length < maxSamples) {
-              s.samples.push({ file: path, lineEndOffset: end, reason: r.reason, detail: r.detail, excerpt: r.raw.toString("utf8", 0, 120) });
-            }
-            return;
-          }
-          s.events++;
-          inc(s.byType, r.eventType);
-          if (!r.known) inc(s.unknownTypes, r.eventType);
-          if (r.flags & EveFlags.TIMESTAMP_WITHOUT_OFFSET) s.repairs.timestampWithoutOffset++;
-          if (r.flags & EveFlags.UTF8_REPLACED) s.repairs.utf8Replaced++;
-          if (r.flags & EveFlags.SPLIT_FROM_GLUED_LINE) s.repairs.splitFromGluedLine++;
-          if (!filter.accepts(r.eventType)) {
-            s.filtered++;
-            return;
-          }
-          if (namer) inc(s.byIndex, namer.indexFor(r.eventType, r.timestampMs));
-        });
-      }, stats);
+      ingestor.handle(ev, sink);
     }
+    const st = ingestor.stats;
+    s.bytes += st.bytes;
+    s.records += st.lines.lines;
+    s.events += st.events + st.filtered;
+    s.filtered += st.filtered;
+    for (const m of [st.eventsByType, st.filteredByType]) {
+      for (const [type, n] of m) {
+        inc(s.byType, type, n);
+        if (!isKnownEventType(type)) inc(s.unknownTypes, type, n);
+      }
+    }
+    for (const [reason, n] of st.malformedByReason) s.malformed[reason] = (s.malformed[reason] ?? 0) + n;
+    s.repairs.timestampWithoutOffset += st.timestampWithoutOffset;
+    s.repairs.utf8Replaced += st.utf8Replaced;
+    s.repairs.splitFromGluedLine += st.splitFromGluedLine;
+    s.nulBytes += st.lines.nulBytes;
+    s.blankLines += st.lines.blankLines;
   }
-  s.records = stats.lines;
-  s.nulBytes = stats.nulBytes;
-  s.blankLines = stats.blankLines;
   return s;
 }
 
