@@ -49,6 +49,7 @@ export interface ComposeFile {
 }
 
 const OVERRIDE_KEY = "\u0000compose-gen:override";
+const RESET_KEY = "\u0000compose-gen:reset";
 const RESET_MARK = new ComposeReset();
 
 /** Replaces the marker shapes left by the tag visitor with {@link ComposeReset}/{@link ComposeOverride}. */
@@ -58,6 +59,7 @@ function markers(v: unknown): unknown {
   if (v !== null && typeof v === "object") {
     const o = v as Record<string, unknown>;
     if (Object.keys(o).length === 1 && OVERRIDE_KEY in o) return new ComposeOverride(markers(o[OVERRIDE_KEY]));
+    if (Object.keys(o).length === 1 && RESET_KEY in o) return RESET_MARK;
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, markers(x)]));
   }
   return v;
@@ -80,7 +82,7 @@ export function parseComposeFile(text: string, file: string): ComposeFile {
   const lineAt = (node: Node | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
   YAML.visit(doc, {
     Node(_key, node) {
-      if (node.tag === "!reset") return doc.createNode(RESET_MARK);
+      if (node.tag === "!reset") return doc.createNode({ [RESET_KEY]: true });
       if (node.tag === "!override") {
         node.tag = undefined;
         const wrap = new YAML.YAMLMap();
@@ -102,8 +104,8 @@ export function parseComposeFile(text: string, file: string): ComposeFile {
         const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
         next = pair?.value ?? undefined;
         if (pair && isScalar(pair.key)) line = lineAt(pair.key);
-      } else if (isSeq(node) && typeof seg === "number") {
-        next = node.items[seg];
+      } else if (isSeq(node) && /^\d+$/.test(String(seg))) {
+        next = node.items[Number(seg)];
         if (next) line = lineAt(next as Node);
       }
       if (next === undefined) break;

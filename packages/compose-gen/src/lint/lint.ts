@@ -121,8 +121,9 @@ export function lintComposeFiles(files: readonly ComposeFile[]): LintReport {
       const s = svc as Record<string, unknown>;
       const { facts, envPaths, notes: factNotes } = composeServiceFacts(name, s);
       for (const n of factNotes) notes.push(`${cf.file}:${cf.lineOf(["services", name, ...n.path])}: ${n.message}`);
-      if (s.extends !== undefined) notes.push(`${cf.file}:${cf.lineOf(["services", name, "extends"])}: ${name} extends another service; file-local lint judges only what this file sets (import the files to see the merged service)`);
-      const raw = auditContainer(facts);
+      const fragment = (s.image === undefined && s.build === undefined) || s.extends !== undefined;
+      if (fragment) notes.push(`${cf.file}:${cf.lineOf(["services", name])}: ${name} ${s.extends !== undefined ? "extends another service" : "has no image or build here (an override)"}: file-local lint judges only the settings it makes, not the ones it inherits (import the files together to see the merged service)`);
+      const raw = auditContainer(facts).filter((f) => !fragment || !ABSENCE_RULES.has(f.rule) || isSet(f.field, s));
       for (const f of raw) {
         const path = ["services", name, ...composeFieldPath(f.field, s, envPaths)];
         findings.push(located(f, name, cf.file, path.join("."), cf.lineOf(path)));
@@ -132,6 +133,14 @@ export function lintComposeFiles(files: readonly ComposeFile[]): LintReport {
   }
   return finish(findings, services, notes);
 }
+
+/**
+ * Rules that fire when a setting is missing. An override file's service (no `image`/`build`) inherits the
+ * missing settings from the file it overrides, so file-local lint skips these unless the fragment itself
+ * sets the value (e.g. `user: root`).
+ */
+const ABSENCE_RULES = new Set<string>(["root-user", "no-memory-limit", "no-cpu-limit", "no-pids-limit", "no-healthcheck", "writable-rootfs", "no-new-privileges", "image-unpinned"]);
+const isSet = (field: string, s: Record<string, unknown>): boolean => field === "user" && s.user !== undefined;
 
 /** True when the report has an unwaived critical or high finding (`compose-gen lint` exits 1). */
 export function lintFails(report: LintReport): boolean {
