@@ -11,7 +11,8 @@
  * validationCostRatio (full time / raw time), cpuSecondsFull, events, malformed, inputBytes, peakRssBytes (whole
  * process, includes the input-file generation), memoryAtEnd, plus calibrationByteLoopMbPerSec and the load average
  * so that numbers from a shared or throttled machine can be judged; figures are the best of `--runs` passes.
- * Flags: --file, --data-dir, --mb, --runs, --no-warmup, --skip-raw. The package script runs Node with `--max-semi-space-size=1`: the hot path allocates little, and a
+ * jsonParseValidatorEventsPerSec is the same pipeline with `validator: "json-parse"` (what the scanner saves).
+ * Flags: --file, --data-dir, --mb, --runs, --no-warmup, --skip-raw, --skip-json-parse. The package script runs Node with `--max-semi-space-size=1`: the hot path allocates little, and a
  * small young generation keeps RSS near 100 MB at a small throughput cost (the agent should run the same way).
  */
 import { createWriteStream, existsSync, readdirSync, readFileSync } from "node:fs";
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     mb: { type: "string", default: "100" },
     "no-warmup": { type: "boolean", default: false },
     "skip-raw": { type: "boolean", default: false },
+    "skip-json-parse": { type: "boolean", default: false },
     runs: { type: "string", default: "3" },
   },
 });
@@ -76,10 +78,10 @@ interface RunResult {
   cpuSeconds: number;
 }
 
-async function runFull(path: string): Promise<RunResult> {
+async function runFull(path: string, validator: "scan" | "json-parse" = "scan"): Promise<RunResult> {
   // The production core: tailer → Ingestor (framing, parse, filter, id, index, priority, ack tickets) → Batcher →
   // _bulk body; every item is acknowledged after its body is built, as if the cluster had answered 201.
-  const core = createCore({ sensorId: "bench-sensor" });
+  const core = createCore({ sensorId: "bench-sensor", validator });
   const ingestor = new Ingestor(core);
   const batcher = core.createBatcher<IngestItem>();
   const scratch = Buffer.allocUnsafe(6 * 1024 * 1024); // one in-flight request's body, reused
@@ -165,9 +167,11 @@ try {
   const best = (a: RunResult, b: RunResult): RunResult => (b.seconds < a.seconds ? b : a);
   let raw: RunResult = { events: 0, malformed: 0, bytes: 0, seconds: Infinity, cpuSeconds: 0 };
   let full: RunResult = { ...raw };
+  let viaJsonParse: RunResult = { ...raw };
   for (let r = 0; r < runs; r++) {
     if (!args["skip-raw"]) raw = best(raw, await runRawForward(input.path));
     full = best(full, await runFull(input.path));
+    if (!args["skip-json-parse"]) viaJsonParse = best(viaJsonParse, await runFull(input.path, "json-parse"));
   }
   if (args["skip-raw"]) raw = { ...raw, seconds: 1 };
   const MiB = 1024 * 1024;
@@ -178,6 +182,7 @@ try {
       rawForwardEventsPerSec: Math.round(raw.events / raw.seconds),
       rawForwardMbPerSec: +(raw.bytes / MiB / raw.seconds).toFixed(1),
       validationCostRatio: +((full.seconds / raw.seconds)).toFixed(2),
+      jsonParseValidatorEventsPerSec: Number.isFinite(viaJsonParse.seconds) ? Math.round(viaJsonParse.events / viaJsonParse.seconds) : null,
       cpuSecondsFull: +full.cpuSeconds.toFixed(2),
       eventsPerCpuSecond: Math.round(full.events / full.cpuSeconds),
       runs,
