@@ -173,6 +173,7 @@ export function podTemplate(plan: WorkloadPlan, ctx: PodContext): { template: II
   refs.envSecretKeys = [...new Set(refs.envSecretKeys)].sort();
 
   const ports = servedPorts(c);
+  if (!ports.length) notes.push("declares no port (expose/ports): no Service is created, so other pods cannot reach it by name; add `expose: [<port>]` if they should");
   for (const p of c.ports) if (typeof p.target !== "number") notes.push(`port range ${p.target} not mapped (Kubernetes has no port ranges)`);
   const appPort = c.kind === "app" ? c.scrape?.port : undefined;
   const probes = probesOf(c, appPort, ports.find((p) => p.protocol === "TCP")?.port);
