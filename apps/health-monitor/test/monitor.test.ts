@@ -116,6 +116,22 @@ describe("Monitor", () => {
     expect(t.lines.some((l) => l.msg === "event stream lost")).toBe(true);
   });
 
+  it("starts while the engine is down and connects once it is up", async () => {
+    const t = setup();
+    t.engine.add(container("a1", "web", { health: "healthy" }));
+    t.engine.stop();
+    const m = t.make();
+    m.start();
+    await waitFor(() => t.lines.filter((l) => l.msg === "event stream lost").length >= 2, 2000, "failed attempts");
+    expect(m.connected).toBe(false);
+    expect(m.reconciled).toBe(0);
+    t.engine.start();
+    await waitFor(() => m.connected && m.reconciled > 0, 2000, "connected");
+    expect(m.containers().map((c) => c.name)).toEqual(["web"]);
+    // Failed attempts before the first connection are not counted as reconnects of a lost stream.
+    expect(await t.text()).toContain("soc_docker_event_stream_reconnects_total 0");
+  });
+
   it("runs the audit over the inspected containers and publishes findings by rule", async () => {
     const t = setup({ auditIntervalMs: 20 });
     const priv = container("p1", "priv");
