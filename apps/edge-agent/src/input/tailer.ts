@@ -113,6 +113,12 @@ interface Ctx {
   readonly open: Set<FileHandle>;
 }
 
+/** Records a file as read; bounded (oldest forgotten first) so a long-running agent does not grow. */
+function remember(ctx: Ctx, file: TailedFile): void {
+  ctx.seen.add(identityKey(file));
+  if (ctx.seen.size > 4096) ctx.seen.delete(ctx.seen.values().next().value as string);
+}
+
 type ReadEnd = { readonly reason: TailCloseReason; readonly pos: number; readonly file: TailedFile };
 
 /**
@@ -129,7 +135,7 @@ async function* readFile(
 ): AsyncGenerator<TailEvent, ReadEnd, undefined> {
   const { signal, chunk, maxLine } = ctx;
   let file = await identify(fh, path);
-  ctx.seen.add(identityKey(file));
+  remember(ctx, file);
   yield { type: "open", file, offset: pos, reason };
   let buf: Buffer | undefined;
   let readSize = chunk;
@@ -156,7 +162,7 @@ async function* readFile(
         }
         pos = 0;
         file = await identify(fh, path);
-        ctx.seen.add(identityKey(file));
+        remember(ctx, file);
         readSize = chunk;
         continue;
       }
@@ -165,7 +171,7 @@ async function* readFile(
     const { bytesRead: n } = await fh.read(buf, 0, readSize, pos);
     if (n > 0 && file.fingerprintBytes < FINGERPRINT_BYTES) {
       file = await identify(fh, path);
-      ctx.seen.add(identityKey(file));
+      remember(ctx, file);
     }
     const nl = n > 0 ? buf.lastIndexOf(10, n - 1) : -1;
     if (nl !== -1) {
