@@ -111,6 +111,9 @@ export class Ingestor {
   /** Files opened and not closed (a copytruncate copy is read while the live file is open). */
   readonly #stack: Progress[] = [];
   readonly #results: EveParseResult[] = [];
+  readonly #collect = (r: EveParseResult): void => {
+    this.#results.push(r);
+  };
   /** Ended files still listed in #files. */
   #ended = 0;
 
@@ -228,7 +231,7 @@ export class Ingestor {
       offset,
       (line, end) => {
         results.length = 0;
-        parseEveRecords(line, core.parseOptions, (r) => results.push(r));
+        parseEveRecords(line, core.parseOptions, this.#collect);
         let acks = 0;
         for (const r of results) if (!r.ok || core.filter.accepts(r.eventType)) acks++;
         const ticket = p.tracker.track(end, acks);
