@@ -12,7 +12,7 @@ import type { IIoK8sApiCoreV1VolumeMount } from "kubernetes-models/v1/VolumeMoun
 import { SECRETS_DIR } from "../model/secrets.js";
 import type { ConfigFileSpec, ContainerSpec, ProfileSpec } from "../model/types.js";
 import { componentOf, networkLabels, recommendedLabels, selectorLabels } from "./labels.js";
-import { probesOf } from "./probes.js";
+import { httpCheckOf, probesOf } from "./probes.js";
 import { securityOf } from "./security.js";
 import type { K8sSettings } from "./settings.js";
 import { isAiopsAgent, type WorkloadPlan } from "./support.js";
@@ -67,12 +67,15 @@ function argv(v: string[] | string | undefined): string[] | undefined {
   return typeof v === "string" ? splitCommand(v) : v.map(unescapeDollars);
 }
 
-/** Numeric TCP/UDP ports a container serves (expose + published targets), sorted, de-duplicated. */
+/** Numeric ports a container serves (expose, published targets, its scrape port, the port of an HTTP healthcheck), sorted, de-duplicated. */
 export function servedPorts(c: ContainerSpec): { port: number; protocol: "TCP" | "UDP" | "SCTP" }[] {
   const seen = new Map<string, { port: number; protocol: "TCP" | "UDP" | "SCTP" }>();
   const add = (port: number, protocol: "TCP" | "UDP" | "SCTP") => seen.set(`${protocol}/${port}`, { port, protocol });
   for (const p of c.expose) add(p, "TCP");
   for (const p of c.ports) if (typeof p.target === "number") add(p.target, p.protocol.toUpperCase() as "TCP" | "UDP" | "SCTP");
+  if (c.scrape !== undefined) add(c.scrape.port, "TCP");
+  const http = c.healthcheck ? httpCheckOf(c.healthcheck.test) : undefined;
+  if (http !== undefined) add(http.port, "TCP");
   return [...seen.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
 }
 
