@@ -8,6 +8,7 @@
  *   compose-gen all <config> [-o <dir>]       write <dir>/compose/ and <dir>/k8s/
  *   compose-gen check <config> [-o <dir>]     exit 1 with a unified diff when <dir> differs from what the config generates
  *   compose-gen lint <config> | --compose <files...> [--format table|json|sarif|markdown]   security lint
+ *   compose-gen import <compose files...> > stack.yaml   Compose files (merged as -f overrides) → config
  *
  * Exit codes: 0 ok, 1 invalid config or a config compose-gen cannot turn into a stack, 2 unexpected error.
  */
@@ -18,6 +19,8 @@ import { Command } from "commander";
 import { COMPOSE_FILE } from "./emit/compose.js";
 import { generateCompose } from "./generate.js";
 import { ModelError } from "./model/normalize.js";
+import { runImport } from "./commands/import.js";
+import { ExtendsError } from "./import/merge.js";
 import { LINT_FORMATS, runLint, securityWarnings, type LintFormat } from "./commands/lint.js";
 import { ComposeParseError } from "./import/compose-yaml.js";
 import { SecurityGateError } from "./lint/lint.js";
@@ -85,13 +88,21 @@ registerK8sCommand(program);
 registerAllCommand(program);
 registerCheckCommand(program);
 
+program
+  .command("import")
+  .description("turn Compose files (later files override earlier ones, as with docker compose -f) into a config on stdout; notes on stderr")
+  .argument("<files...>", "Compose files, in -f order")
+  .action(async (files: string[]) => {
+    process.exitCode = await runImport(files, { write: (t) => process.stdout.write(t), warn: (l) => console.error(l) });
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(err.format());
     process.exitCode = 1;
-  } else if (err instanceof SecurityGateError || err instanceof ComposeParseError) {
+  } else if (err instanceof SecurityGateError || err instanceof ComposeParseError || err instanceof ExtendsError) {
     console.error(`error: ${err.message}`);
     process.exitCode = 1;
   } else if (err instanceof ModelError) {

@@ -29,3 +29,6 @@ export { networkPolicies } from "./k8s/network-policy.js";
 export { durationSeconds, cpuQuantity, memoryQuantity, splitCommand } from "./k8s/units.js";
 export { generateAll, GENERATED_DIRS } from "./commands/all.js";
 export { checkDrift, compareFile, USER_FILES, type Drift } from "./commands/check.js";
+export { importCompose, renderImportedConfig, configName, type ImportOptions, type ImportResult } from "./import/import.js";
+export { mergeComposeData, mergeValue, resolveExtends, normalizeServiceForms, ExtendsError, type ImportNote } from "./import/merge.js";
+export { importService, type ServiceContext } from "./import/service.js";
