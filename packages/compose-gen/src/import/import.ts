@@ -64,7 +64,7 @@ function topNetworks(data: Rec, used: Set<string>, notes: ImportNote[]): Rec {
   }
   for (const n of used) if (!(n in out)) {
     out[n] = {};
-    if (n !== "default") notes.push({ path: `networks.${n}`, message: "used by a service but not declared; declared with defaults" });
+    notes.push({ path: `networks.${n}`, message: n === "default" ? "Compose's implicit default network, declared because the config names every network a service joins" : "used by a service but not declared; declared with defaults" });
   }
   return out;
 }
