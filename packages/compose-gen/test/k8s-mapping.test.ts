@@ -94,3 +94,42 @@ describe("units", () => {
     expect(splitCommand("  a\\ b  c ")).toEqual(["a b", "c"]);
   });
 });
+
+describe("what the user creates (UNSUPPORTED.md, secrets.example.env, kustomization generators)", () => {
+  const files = k8sOfConfig(configOf({
+    version: 1,
+    project: { name: "docs" },
+    apps: { edgeAgent: { enabled: false }, aiopsAgent: { enabled: false }, healthMonitor: { enabled: false } },
+    secrets: { "api-token": { env: "API_TOKEN" }, "tls-key": { file: "./secrets/tls.key" } },
+    services: {
+      web: {
+        image: "web:1.0", expose: [8080], resources: { limits: { cpus: 0.1, memory: "64M" } },
+        secrets: ["api-token", "tls-key"],
+        env: { DB_PASSWORD: { secretRef: { env: "DB_PASSWORD" } }, MODE: "prod" },
+        volumes: ["./conf/app.yml:/etc/web/app.yml:ro", "./static:/srv/static:ro"],
+      },
+    },
+  }));
+  const md = files.get("k8s/UNSUPPORTED.md") as string;
+
+  it("lists the env Secret keys without values and the kubectl commands for every Secret and ConfigMap", () => {
+    expect(files.get("k8s/secrets.example.env")).toMatch(/^DB_PASSWORD=$/m);
+    expect(files.get("k8s/secrets.example.env")).not.toMatch(/^MODE/m);
+    expect(md).toContain("kubectl -n soc create secret generic docs-env --from-env-file=secrets.env");
+    expect(md).toContain('kubectl -n soc create secret generic api-token --from-literal=api-token="$API_TOKEN"');
+    expect(md).toContain("kubectl -n soc create secret generic tls-key --from-file=tls-key=../../cfg/secrets/tls.key");
+    expect(md).toContain("kubectl -n soc create configmap web-app-yml --from-file=../../cfg/conf/app.yml");
+    expect(md).toContain("kubectl -n soc create configmap web-static --from-file=../../cfg/static");
+  });
+
+  it("mounts bind-mounted files from those ConfigMaps (a file with subPath, a folder whole) and comments the generators", () => {
+    const pod = byKind(objectsOf(files), "Deployment").get("web")?.spec.template.spec;
+    const mounts = pod.containers[0].volumeMounts;
+    expect(mounts).toContainEqual({ name: "files-app-yml", mountPath: "/etc/web/app.yml", readOnly: true, subPath: "app.yml" });
+    expect(mounts).toContainEqual({ name: "files-static", mountPath: "/srv/static", readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: "files-app-yml", configMap: { name: "web-app-yml" } });
+    const k = files.get("k8s/kustomization.yaml") as string;
+    expect(k).toContain("# secretGenerator:\n#   - name: docs-env\n#     envs: [secrets.env]");
+    expect(k).toContain("#   - name: web-app-yml\n#     files: [files/web-app-yml/app.yml]");
+  });
+});

@@ -52,7 +52,7 @@ export function k8sReadme(model: DeploymentModel, out: K8sOutput): string {
   l.push("", "## Changed for Kubernetes", "");
   if (!out.notes.length) l.push("Nothing.");
   for (const n of out.notes) l.push(`- **${n.container}**: ${n.message}.`);
-  l.push("", "## Create before `kubectl apply -k`", "");
+  l.push("", "## Create before `kubectl apply -k`", "", "Run the commands from this folder (paths are relative to it).", "");
   const ns = out.namespace;
   let any = false;
   if (out.envSecret.keys.length) {
@@ -61,8 +61,8 @@ export function k8sReadme(model: DeploymentModel, out: K8sOutput): string {
   }
   for (const s of out.secrets) {
     any = true;
-    const from = "file" in s.source ? fromK8s(model, s.source.file) : `<file holding $${s.source.env}>`;
-    l.push(`- Secret \`${s.name}\` (mounted at /run/secrets/${s.name}): \`kubectl -n ${ns} create secret generic ${s.name} --from-file=${s.name}=${from}\`.`);
+    const from = "file" in s.source ? `--from-file=${s.name}=${fromK8s(model, s.source.file)}` : `--from-literal=${s.name}="$${s.source.env}"`;
+    l.push(`- Secret \`${s.name}\` (mounted at /run/secrets/${s.name}): \`kubectl -n ${ns} create secret generic ${s.name} ${from}\`.`);
   }
   for (const c of out.userConfigMaps) {
     any = true;
