@@ -6,7 +6,8 @@
  * whatever could not be represented is returned as notes (and written as a comment block by
  * {@link renderImportedConfig}), never silently dropped.
  */
-import { formatBytes, parseConfig, parseMemoryBytes, type SocConfig } from "@soc/config";
+import { auditContainer, formatBytes, parseConfig, parseMemoryBytes, type SocConfig } from "@soc/config";
+import { composeServiceFacts } from "../lint/facts-from-compose.js";
 import { toYaml } from "../emit/yaml.js";
 import { withoutTags, type ComposeFile } from "./compose-yaml.js";
 import { mergeComposeData, resolveExtends, type ImportNote } from "./merge.js";
@@ -158,6 +159,9 @@ export function importCompose(files: readonly ComposeFile[], opts: ImportOptions
     }
     if (!NAME.test(svcName)) notes.push({ path: `services.${svcName}`, message: "service name is not a lowercase DNS label; the config will reject it — rename it" });
     services[svcName] = importService(svcName, svc, ctx);
+    for (const f of auditContainer(composeServiceFacts(svcName, svc).facts).filter((x) => x.severity === "critical")) {
+      notes.push({ path: `services.${svcName}`, message: `critical security finding [${f.rule}] ${f.message}: compose-gen stops generating until it is fixed or waived (waive: [{ rule: ${f.rule}, reason: ... }])` });
+    }
   }
   for (const [svcName, svc] of Object.entries(services)) {
     const s = svc as Rec;

@@ -162,7 +162,7 @@ export class SecurityGateError extends Error {
   constructor(readonly findings: LintFinding[]) {
     super(
       [
-        `${findings.length} critical security finding${findings.length === 1 ? "" : "s"} stop generation (waive each in the config with waive: [{ rule, reason }] if the risk is accepted):`,
+        `${findings.length} critical security finding${findings.length === 1 ? " stops" : "s stop"} generation (waive each in the config with waive: [{ rule, reason }] if the risk is accepted):`,
         ...findings.map((f) => `  ${f.file}:${f.line} ${f.path}: [${f.rule}] ${f.message} — ${f.hint}`),
       ].join("\n"),
     );

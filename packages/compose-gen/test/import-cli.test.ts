@@ -1,0 +1,67 @@
+/** `compose-gen import` through the built CLI: config on stdout, notes on stderr, and `compose` on the result. */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { parseConfig } from "@soc/config";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { composeSchemaErrors } from "./support/compose-schema.js";
+import { COMPOSE_FIXTURES } from "./support/lint.js";
+
+const CLI = path.resolve(import.meta.dirname, "../dist/cli.js");
+const run = promisify(execFile);
+let dir: string;
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: dir });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run the build first`);
+  dir = await mkdtemp(path.join(tmpdir(), "compose-gen-import-"));
+  await cp(COMPOSE_FIXTURES, dir, { recursive: true });
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("compose-gen import", () => {
+  it("docker-elk + heartbeat: a valid config on stdout, notes on stderr; compose regenerates a valid file", async () => {
+    const r = await cli(["import", "deviantony__docker-elk__docker-compose.yml", "deviantony__docker-elk__extensions__heartbeat__heartbeat-compose.yml"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# Imported by compose-gen from deviantony__docker-elk__docker-compose\.yml \+ deviantony__docker-elk__extensions__heartbeat__heartbeat-compose\.yml\./);
+    const config = parseConfig(parse(r.stdout));
+    expect(Object.keys(config.services)).toContain("heartbeat");
+    await writeFile(path.join(dir, "stack.yaml"), r.stdout);
+    const c = await cli(["compose", "stack.yaml", "-o", "out"]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stderr).toMatch(/security: score \d+\/100/);
+    expect(composeSchemaErrors(parse(await readFile(path.join(dir, "out/compose/docker-compose.yml"), "utf8")))).toEqual([]);
+  });
+
+  it("messy: the socket mount is flagged as a critical finding to waive, and compose stops on it", async () => {
+    const r = await cli(["import", "messy.compose.yml", "messy.override.yml"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("note: services.agent: critical security finding [docker-socket]");
+    await writeFile(path.join(dir, "messy-stack.yaml"), r.stdout);
+    const c = await cli(["compose", "messy-stack.yaml", "-o", "out-messy"]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/1 critical security finding stops generation[\s\S]*services\.agent\.volumes\.0: \[docker-socket\]/);
+  });
+
+  it("a file that is not YAML: exit 1 with file and line", async () => {
+    await writeFile(path.join(dir, "broken.yml"), "services:\n  a: [1, 2\n");
+    const r = await cli(["import", "broken.yml"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: broken\.yml:\d+:/);
+  });
+});
