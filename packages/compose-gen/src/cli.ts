@@ -25,10 +25,8 @@ import { LINT_FORMATS, runLint, securityWarnings, type LintFormat } from "./comm
 import { ComposeParseError } from "./import/compose-yaml.js";
 import { SecurityGateError } from "./lint/lint.js";
 import { writeFiles } from "./write.js";
-import { registerK8sCommand } from "./commands/k8s.js";
-import { registerAllCommand } from "./commands/all.js";
-import { registerCheckCommand } from "./commands/check.js";
-import { K8sObjectError } from "./k8s/objects.js";
+import { registerAllCommand, registerCheckCommand, registerK8sCommand } from "./commands/k8s.js";
+import { K8sObjectError } from "./k8s/errors.js";
 
 /** Shortest readable form of a path: relative to the working directory unless that climbs out of it. */
 const rel = (p: string): string => {

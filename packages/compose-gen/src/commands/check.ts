@@ -1,16 +1,12 @@
 /**
- * `compose-gen check <config> [-o <dir>]`: drift check for CI. Regenerates everything `all` writes, in
- * memory, and compares it with the files on disk: exit 0 when they match byte for byte, 1 with a unified
- * diff (https://www.gnu.org/software/diffutils/manual/html_node/Unified-Format.html, made by the `diff`
+ * Drift check for CI (`compose-gen check`; the action is in `k8s/actions.ts`): compares what `all` would
+ * write with the files on disk — a unified diff (https://www.gnu.org/software/diffutils/manual/html_node/Unified-Format.html, made by the `diff`
  * package) for every modified, missing or extra generated file.
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { loadConfig } from "@soc/config";
-import type { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
-import { defaultOutDir, rel } from "./k8s.js";
-import { GENERATED_DIRS, generateAll } from "./all.js";
+import { GENERATED_DIRS } from "./all.js";
 
 /** One generated file that differs from disk. */
 export interface Drift {
@@ -78,29 +74,4 @@ export async function checkDrift(outDir: string, files: Map<string, string>, own
     if (d) drifts.push(d);
   }
   return drifts;
-}
-
-async function checkCommand(configFile: string, opts: { out?: string }): Promise<void> {
-  const loaded = await loadConfig(configFile, { env: process.env });
-  const outDir = opts.out ?? defaultOutDir(configFile);
-  const { files } = generateAll(loaded.config, { baseDir: loaded.baseDir, outDir, configFile });
-  const drifts = await checkDrift(outDir, files);
-  if (!drifts.length) {
-    console.log(`up to date: ${files.size} generated files in ${rel(outDir)} match ${rel(configFile)}`);
-    return;
-  }
-  for (const d of drifts) process.stdout.write(d.patch);
-  const count = (s: Drift["status"]) => drifts.filter((d) => d.status === s).length;
-  console.error(`drift: ${count("modified")} modified, ${count("missing")} missing, ${count("extra")} extra file(s) in ${rel(outDir)}; run: compose-gen all ${rel(configFile)} -o ${rel(outDir)}`);
-  process.exitCode = 1;
-}
-
-/** Registers the `check` command. */
-export function registerCheckCommand(program: Command): void {
-  program
-    .command("check")
-    .description("exit 1 with a unified diff when the files in <dir> differ from what the config generates (for CI), 0 when they match")
-    .argument("<config>", "config file (YAML or JSON)")
-    .option("-o, --out <dir>", "output folder (default: out/<config file name>)")
-    .action(checkCommand);
 }

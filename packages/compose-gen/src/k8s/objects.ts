@@ -19,6 +19,7 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { DeploymentModel, SecretSpec } from "../model/types.js";
+import { K8sObjectError } from "./errors.js";
 import { componentOf, recommendedLabels, selectorLabels } from "./labels.js";
 import { networkPolicies } from "./network-policy.js";
 import { podTemplate, portName, servedPorts, type PodContext, type UserConfigMap } from "./pod.js";
@@ -39,13 +40,7 @@ export interface K8sObject {
   toJSON(): unknown;
 }
 
-/** Thrown when a built object fails the `kubernetes-models` schema (a compose-gen bug, never a config error). */
-export class K8sObjectError extends Error {
-  override readonly name = "K8sObjectError";
-  constructor(readonly kind: string, readonly objectName: string, cause: unknown) {
-    super(`${kind} ${objectName} is not a valid Kubernetes object: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
-}
+export { K8sObjectError };
 
 /** Something the user should know about one container's Kubernetes form. */
 export interface K8sNote {
