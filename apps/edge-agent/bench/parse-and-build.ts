@@ -34,6 +34,7 @@ import {
 } from "../src/index.js";
 
 const { values: args } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== "--"), // `pnpm … bench -- --file x` passes the separator through
   options: {
     file: { type: "string" },
     "data-dir": { type: "string" },
