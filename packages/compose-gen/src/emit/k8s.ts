@@ -10,6 +10,7 @@ import { buildK8sObjects, type K8sOutput } from "../k8s/objects.js";
 import type { K8sSettings } from "../k8s/settings.js";
 import type { DeploymentModel } from "../model/types.js";
 import { k8sReadme, secretsExample, secretGeneratorComment } from "./k8s-docs.js";
+import { k8sYaml } from "./k8s-yaml.js";
 import { toYaml } from "./yaml.js";
 
 /** Folder (under the output root) the Kubernetes files are written to. */
@@ -33,7 +34,7 @@ export function k8sFiles(model: DeploymentModel, out: K8sOutput): Map<string, st
     const name = o.metadata?.name ?? "unnamed";
     const file = objectFileName(o.kind, name);
     resources.push(file);
-    files.set(`${K8S_DIR}/${file}`, toYaml(o.toJSON(), { header: header(model, `${o.kind} ${name} of project ${model.project.name}`) }));
+    files.set(`${K8S_DIR}/${file}`, k8sYaml(o.toJSON() as Record<string, unknown>, header(model, `${o.kind} ${name} of project ${model.project.name}`)));
   }
   const kustomization = toYaml(
     { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", namespace: out.namespace, resources },
