@@ -9,6 +9,7 @@ import { parseConfig } from "@soc/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { composeSchemaErrors } from "./support/compose-schema.js";
+import { EXAMPLES } from "./support/configs.js";
 import { COMPOSE_FIXTURES } from "./support/lint.js";
 
 const CLI = path.resolve(import.meta.dirname, "../dist/cli.js");
@@ -56,6 +57,20 @@ describe("compose-gen import", () => {
     const c = await cli(["compose", "messy-stack.yaml", "-o", "out-messy"]);
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(/1 critical security finding stops generation[\s\S]*services\.agent\.volumes\.0: \[docker-socket\]/);
+  });
+
+  it("an example's generated Compose imports and generates again: its waivers travel as x-soc-waive", async () => {
+    const gen = await cli(["compose", path.join(EXAMPLES, "ai-soc.yaml"), "-o", "ai"]);
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(await readFile(path.join(dir, "ai/compose/docker-compose.yml"), "utf8")).toContain("x-soc-waive:");
+    const r = await cli(["import", "ai/compose/docker-compose.yml"]);
+    expect(r.code).toBe(0);
+    await writeFile(path.join(dir, "ai/compose/stack.yaml"), r.stdout);
+    const again = await cli(["compose", "ai/compose/stack.yaml", "-o", "ai-again"]);
+    expect(again.code, again.stderr).toBe(0);
+    const lint = await cli(["lint", "--compose", "ai-again/compose/docker-compose.yml", "--format", "json"]);
+    const doc = JSON.parse(lint.stdout) as { findings: { rule: string; service: string; waived?: string }[] };
+    expect(doc.findings.filter((f) => f.rule === "privileged" || f.rule === "docker-socket").every((f) => f.waived !== undefined)).toBe(true);
   });
 
   it("a file that is not YAML: exit 1 with file and line", async () => {

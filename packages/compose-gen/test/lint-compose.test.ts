@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ComposeParseError, ComposeOverride, ComposeReset, parseComposeFile } from "../src/index.js";
+import { ComposeParseError, ComposeOverride, ComposeReset, lintComposeFiles, parseComposeFile } from "../src/index.js";
 import { COMPOSE_FIXTURES, findingsOf, lineOfText, lintFixtures } from "./support/lint.js";
 
 const REAL = readdirSync(COMPOSE_FIXTURES).filter((f) => /\.ya?ml$/.test(f) && !f.startsWith("messy")).sort();
@@ -105,6 +105,20 @@ describe("messy real-world syntax", () => {
     expect(findingsOf(r, "cap-dangerous", "agent").map((f) => f.path)).toEqual(["services.agent.cap_add.0"]);
     expect(findingsOf(r, "image-unpinned", "web")).toHaveLength(1);
     expect(r.notes).toContainEqual(expect.stringMatching(/messy\.compose\.yml:\d+: agent: env_file/));
+  });
+});
+
+describe("x-soc-waive", () => {
+  const text = "services:\n  cadvisor:\n    image: gcr.io/cadvisor/cadvisor:v0.49.1\n    privileged: true\n    x-soc-waive:\n      - { rule: privileged, reason: reads every cgroup of the host }\n      - { rule: no-such-rule, reason: typo in the rule id here }\n      - { rule: host-pid, reason: short }\n";
+  const r = lintComposeFiles([parseComposeFile(text, "w.yml")]);
+
+  it("marks findings waived in the Compose file itself (what compose-gen writes for the config's waive)", () => {
+    expect(r.findings.find((f) => f.rule === "privileged")).toMatchObject({ waived: "reads every cgroup of the host" });
+  });
+
+  it("reports unknown rules and reasons that are too short, with the line", () => {
+    expect(r.notes).toContainEqual(expect.stringMatching(/^w\.yml:5: cadvisor: x-soc-waive: unknown rule "no-such-rule"/));
+    expect(r.notes).toContainEqual(expect.stringContaining("host-pid needs a reason of at least 10 characters"));
   });
 });
 

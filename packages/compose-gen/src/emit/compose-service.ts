@@ -3,6 +3,7 @@
  * https://docs.docker.com/reference/compose-file/services/
  */
 import path from "node:path";
+import { effectiveWaivers, WAIVE_KEY } from "../lint/lint.js";
 import { composeBytes } from "../model/bytes.js";
 import type { ContainerSpec, MountSpec, ResourceAmounts } from "../model/types.js";
 
@@ -112,6 +113,7 @@ export function composeService(c: ContainerSpec, composeDir: string): Record<str
     ...nonEmpty("extra_hosts", c.extraHosts),
     ...defined("shm_size", c.shmSize),
     ...defined("stop_grace_period", c.stopGracePeriod),
+    ...nonEmpty(WAIVE_KEY, effectiveWaivers(c).map((w) => ({ rule: w.rule, reason: w.reason }))),
     labels: c.labels,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { DURATION_PATTERN, interpolationDefault, isSecretLikeEnvName, MEMORY_PATTERN } from "@soc/config";
 import { splitColons } from "../model/normalize.js";
+import { composeWaivers, WAIVE_KEY } from "../lint/lint.js";
 import type { ImportNote } from "./merge.js";
 
 type Rec = Record<string, unknown>;
@@ -18,7 +19,7 @@ const HANDLED = new Set([
   "image", "build", "command", "entrypoint", "working_dir", "hostname", "container_name", "expose", "stop_grace_period", "shm_size",
   "extra_hosts", "profiles", "networks", "volumes", "ports", "depends_on", "environment", "secrets", "healthcheck", "deploy", "restart",
   "labels", "user", "read_only", "cap_add", "cap_drop", "privileged", "pid", "ipc", "network_mode", "security_opt", "ulimits", "tmpfs",
-  "devices", "mem_limit", "cpus", "pids_limit", "mem_reservation", "env_file", "configs",
+  "devices", "mem_limit", "cpus", "pids_limit", "mem_reservation", "env_file", "configs", WAIVE_KEY,
 ]);
 
 /** Config short-syntax patterns (from @soc/config's container schema), to keep short forms when they fit. */
@@ -352,6 +353,7 @@ export function importService(name: string, s: Rec, ctx: ServiceContext): Rec {
     set("ulimits", ul);
   }
   set("tmpfs", strList(s.tmpfs));
+  set("waive", composeWaivers(s[WAIVE_KEY], (m) => ctx.notes.push({ path: `${at}.${WAIVE_KEY}`, message: m })));
   set("devices", (Array.isArray(s.devices) ? s.devices : []).map((d) => (isRecord(d) ? `${str(d.source) ?? ""}:${str(d.target) ?? ""}${str(d.permissions) ? `:${str(d.permissions)}` : ""}` : str(d))).filter((d): d is string => d !== undefined));
   return out;
 }

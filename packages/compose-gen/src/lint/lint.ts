@@ -4,7 +4,7 @@
  * every finding in the file a person edits — the config path for our own output, the YAML path for a
  * Compose file — with its line.
  */
-import { auditContainer, containerScore, getRule, stackScore, type AuditWaiver, type Finding, type RuleId, type Severity } from "@soc/config";
+import { auditContainer, containerScore, getRule, SECURITY_RULES, stackScore, type AuditWaiver, type Finding, type RuleId, type Severity } from "@soc/config";
 import { withoutTags, type ComposeFile } from "../import/compose-yaml.js";
 import { SOCKET_PROXY_NAME } from "../model/apps.js";
 import type { ContainerSpec, DeploymentModel } from "../model/types.js";
@@ -62,7 +62,14 @@ function finish(findings: LintFinding[], services: ServiceScore[], notes: string
   return { findings, score: stackScore(services.map((s) => s.score)), services, notes };
 }
 
-const waiversOf = (c: ContainerSpec): AuditWaiver[] => [...c.waivers, ...(c.kind === "generated" ? (GENERATED_WAIVERS[c.name] ?? []) : [])];
+/**
+ * The waivers that apply to a model container: the config's `waive` list plus, for containers compose-gen
+ * generates, {@link GENERATED_WAIVERS}. The Compose emitter writes them as `x-soc-waive`, so the lint of the
+ * Compose file and an import of it see the same accepted risks.
+ */
+export function effectiveWaivers(c: Pick<ContainerSpec, "name" | "kind" | "waivers">): AuditWaiver[] {
+  return [...c.waivers, ...(c.kind === "generated" ? (GENERATED_WAIVERS[c.name] ?? []) : [])];
+}
 
 /** Options of {@link lintModel}. */
 export interface LintModelOptions {
@@ -80,7 +87,7 @@ export function lintModel(model: DeploymentModel, opts: LintModelOptions = {}): 
   const findings: LintFinding[] = [];
   const services: ServiceScore[] = [];
   for (const c of model.containers) {
-    const raw = auditContainer(modelContainerFacts(c), waiversOf(c));
+    const raw = auditContainer(modelContainerFacts(c), effectiveWaivers(c));
     for (const f of raw) {
       const path = modelFieldPath(c, f.field, opts.config);
       findings.push(located(f, c.name, file, path.join("."), opts.lineOf?.(path) ?? 1));
@@ -123,7 +130,8 @@ export function lintComposeFiles(files: readonly ComposeFile[]): LintReport {
       for (const n of factNotes) notes.push(`${cf.file}:${cf.lineOf(["services", name, ...n.path])}: ${n.message}`);
       const fragment = (s.image === undefined && s.build === undefined) || s.extends !== undefined;
       if (fragment) notes.push(`${cf.file}:${cf.lineOf(["services", name])}: ${name} ${s.extends !== undefined ? "extends another service" : "has no image or build here (an override)"}: file-local lint judges only the settings it makes, not the ones it inherits (import the files together to see the merged service)`);
-      const raw = auditContainer(facts).filter((f) => !fragment || !ABSENCE_RULES.has(f.rule) || isSet(f.field, s));
+      const waivers = composeWaivers(s[WAIVE_KEY], (m) => notes.push(`${cf.file}:${cf.lineOf(["services", name, WAIVE_KEY])}: ${name}: ${m}`));
+      const raw = auditContainer(facts, waivers).filter((f) => !fragment || !ABSENCE_RULES.has(f.rule) || isSet(f.field, s));
       for (const f of raw) {
         const path = ["services", name, ...composeFieldPath(f.field, s, envPaths)];
         findings.push(located(f, name, cf.file, path.join("."), cf.lineOf(path)));
@@ -132,6 +140,30 @@ export function lintComposeFiles(files: readonly ComposeFile[]): LintReport {
     }
   }
   return finish(findings, services, notes);
+}
+
+/** The Compose extension field holding a service's waivers: `x-soc-waive: [{ rule, reason }]`. */
+export const WAIVE_KEY = "x-soc-waive";
+
+/**
+ * Reads `x-soc-waive` of a Compose service: entries with a known rule id and a reason of at least 10
+ * characters (as the config's `waive` requires); anything else is reported through `problem` and ignored.
+ */
+export function composeWaivers(value: unknown, problem: (message: string) => void): AuditWaiver[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problem(`${WAIVE_KEY} must be a list of { rule, reason }; ignored`);
+    return [];
+  }
+  const out: AuditWaiver[] = [];
+  for (const w of value) {
+    const rule = w !== null && typeof w === "object" ? (w as Record<string, unknown>).rule : undefined;
+    const reason = w !== null && typeof w === "object" ? (w as Record<string, unknown>).reason : undefined;
+    if (typeof rule !== "string" || !SECURITY_RULES.some((r) => r.id === rule)) problem(`${WAIVE_KEY}: unknown rule ${JSON.stringify(rule)}; ignored`);
+    else if (typeof reason !== "string" || reason.length < 10) problem(`${WAIVE_KEY}: ${rule} needs a reason of at least 10 characters; ignored`);
+    else out.push({ rule, reason });
+  }
+  return out;
 }
 
 /**
