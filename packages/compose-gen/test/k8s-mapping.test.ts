@@ -133,3 +133,19 @@ describe("what the user creates (UNSUPPORTED.md, secrets.example.env, kustomizat
     expect(k).toContain("#   - name: web-app-yml\n#     files: [files/web-app-yml/app.yml]");
   });
 });
+
+describe("init and restart", () => {
+  it("maps init: true to a shared process namespace and notes one-shot restart policies", () => {
+    const files = k8sOfConfig(configOf({
+      version: 1,
+      project: { name: "i" },
+      apps: { edgeAgent: { enabled: false }, healthMonitor: { enabled: false }, aiopsAgent: {} },
+      volumes: {},
+      services: { once: { image: "migrate:1.0", restart: "no", resources: { limits: { cpus: 0.1, memory: "64M" } } } },
+    }));
+    const deployments = byKind(objectsOf(files), "Deployment");
+    expect(deployments.get("aiops-agent")?.spec.template.spec.shareProcessNamespace).toBe(true);
+    expect(deployments.get("once")?.spec.template.spec.shareProcessNamespace).toBeUndefined();
+    expect(files.get("k8s/UNSUPPORTED.md")).toContain("**once**: restart: no has no Deployment equivalent (pods always restart); run a one-shot task as a Job.");
+  });
+});

@@ -175,6 +175,7 @@ export function podTemplate(plan: WorkloadPlan, ctx: PodContext): { template: II
   }
   refs.envSecretKeys = [...new Set(refs.envSecretKeys)].sort();
 
+  if (c.restart === "no" || c.restart === "on-failure") notes.push(`restart: ${c.restart} has no Deployment equivalent (pods always restart); run a one-shot task as a Job`);
   const ports = servedPorts(c);
   if (!ports.length) notes.push("declares no port (expose/ports): no Service is created, so other pods cannot reach it by name; add `expose: [<port>]` if they should");
   for (const p of c.ports) if (typeof p.target !== "number") notes.push(`port range ${p.target} not mapped (Kubernetes has no port ranges)`);
@@ -221,6 +222,8 @@ export function podTemplate(plan: WorkloadPlan, ctx: PodContext): { template: II
       serviceAccountName: c.name,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
+      // Compose `init: true`: the pod's pause process becomes PID 1 and reaps zombies; the app gets ordinary signal handling.
+      ...(c.init === true ? { shareProcessNamespace: true } : {}),
       securityContext: sec.pod,
       ...(c.stopGracePeriod !== undefined ? { terminationGracePeriodSeconds: durationSeconds(c.stopGracePeriod) } : {}),
       ...(daemonNode ? { nodeSelector: { [daemonNode[0] as string]: daemonNode[1] ?? "" } } : {}),
