@@ -135,7 +135,7 @@ describe("what the user creates (UNSUPPORTED.md, secrets.example.env, kustomizat
 });
 
 describe("init and restart", () => {
-  it("maps init: true to a shared process namespace and notes one-shot restart policies", () => {
+  it("maps init: true to a shared process namespace, scrape targets to prometheus.io annotations, and notes one-shot restart policies", () => {
     const files = k8sOfConfig(configOf({
       version: 1,
       project: { name: "i" },
@@ -146,6 +146,8 @@ describe("init and restart", () => {
     const deployments = byKind(objectsOf(files), "Deployment");
     expect(deployments.get("aiops-agent")?.spec.template.spec.shareProcessNamespace).toBe(true);
     expect(deployments.get("once")?.spec.template.spec.shareProcessNamespace).toBeUndefined();
+    expect(deployments.get("aiops-agent")?.spec.template.metadata.annotations).toMatchObject({ "prometheus.io/scrape": "true", "prometheus.io/port": "9101", "prometheus.io/path": "/metrics" });
+    expect(deployments.get("once")?.spec.template.metadata.annotations).toBeUndefined();
     expect(files.get("k8s/UNSUPPORTED.md")).toContain("**once**: restart: no has no Deployment equivalent (pods always restart); run a one-shot task as a Job.");
   });
 });

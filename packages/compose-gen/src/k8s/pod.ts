@@ -105,6 +105,15 @@ function tmpfsVolume(spec: string): { target: string; sizeLimit: string } {
   return { target, sizeLimit: size ? `${size[1]}${unit}` : TMPFS_SIZE };
 }
 
+/**
+ * The `prometheus.io/*` pod annotations of a scrape target (the convention of Prometheus' example
+ * Kubernetes configuration: https://github.com/prometheus/prometheus/blob/main/documentation/examples/prometheus-kubernetes.yml).
+ */
+export function scrapeAnnotations(c: ContainerSpec): Record<string, string> {
+  if (c.scrape === undefined) return {};
+  return { "prometheus.io/path": c.scrape.path, "prometheus.io/port": String(c.scrape.port), "prometheus.io/scrape": "true" };
+}
+
 /** The pod template of a workload, the notes for the user and what it references. */
 export function podTemplate(plan: WorkloadPlan, ctx: PodContext): { template: IIoK8sApiCoreV1PodTemplateSpec; notes: string[]; refs: PodRefs } {
   const c = plan.container;
@@ -216,7 +225,7 @@ export function podTemplate(plan: WorkloadPlan, ctx: PodContext): { template: II
   const template: IIoK8sApiCoreV1PodTemplateSpec = {
     metadata: {
       labels: { ...recommendedLabels(ctx.project, c.name, componentOf(c, ctx.profiles)), ...networkLabels(c), ...selectorLabels(c.name) },
-      ...(Object.keys(checksums).length ? { annotations: checksums } : {}),
+      ...(Object.keys(checksums).length || c.scrape ? { annotations: { ...checksums, ...scrapeAnnotations(c) } } : {}),
     },
     spec: {
       serviceAccountName: c.name,
