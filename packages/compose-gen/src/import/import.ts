@@ -8,6 +8,7 @@
  */
 import { auditContainer, formatBytes, parseConfig, parseMemoryBytes, type SocConfig } from "@soc/config";
 import { composeServiceFacts } from "../lint/facts-from-compose.js";
+import { composeWaivers, WAIVE_KEY } from "../lint/lint.js";
 import { toYaml } from "../emit/yaml.js";
 import { withoutTags, type ComposeFile } from "./compose-yaml.js";
 import { mergeComposeData, resolveExtends, type ImportNote } from "./merge.js";
@@ -159,7 +160,8 @@ export function importCompose(files: readonly ComposeFile[], opts: ImportOptions
     }
     if (!NAME.test(svcName)) notes.push({ path: `services.${svcName}`, message: "service name is not a lowercase DNS label; the config will reject it — rename it" });
     services[svcName] = importService(svcName, svc, ctx);
-    for (const f of auditContainer(composeServiceFacts(svcName, svc).facts).filter((x) => x.severity === "critical")) {
+    const waived = composeWaivers(svc[WAIVE_KEY], () => undefined); // problems are noted by importService
+    for (const f of auditContainer(composeServiceFacts(svcName, svc).facts, waived).filter((x) => x.severity === "critical" && x.waived === undefined)) {
       notes.push({ path: `services.${svcName}`, message: `critical security finding [${f.rule}] ${f.message}: compose-gen stops generating until it is fixed or waived (waive: [{ rule: ${f.rule}, reason: ... }])` });
     }
   }
