@@ -4,7 +4,7 @@
  * every finding in the file a person edits — the config path for our own output, the YAML path for a
  * Compose file — with its line.
  */
-import { auditContainer, containerScore, getRule, SECURITY_RULES, stackScore, type AuditWaiver, type Finding, type RuleId, type Severity } from "@soc/config";
+import { auditContainer, containerScore, SECURITY_RULES, stackScore, type AuditWaiver, type Finding, type RuleId, type Severity } from "@soc/config";
 import { withoutTags, type ComposeFile } from "../import/compose-yaml.js";
 import { SOCKET_PROXY_NAME } from "../model/apps.js";
 import type { ContainerSpec, DeploymentModel } from "../model/types.js";
@@ -200,6 +200,3 @@ export class SecurityGateError extends Error {
     );
   }
 }
-
-/** Rule title, for reports. */
-export const ruleTitle = (id: string): string => getRule(id).title;
