@@ -4,6 +4,8 @@
  * probe mapping, and the unit conversions.
  */
 import path from "node:path";
+import { parseConfig } from "@soc/config";
+import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { cpuQuantity, durationSeconds, generateK8s, httpCheckOf, memoryQuantity, splitCommand } from "../src/index.js";
 import { EXAMPLES, load } from "./support/configs.js";
@@ -149,5 +151,28 @@ describe("init and restart", () => {
     expect(deployments.get("aiops-agent")?.spec.template.metadata.annotations).toMatchObject({ "prometheus.io/scrape": "true", "prometheus.io/port": "9101", "prometheus.io/path": "/metrics" });
     expect(deployments.get("once")?.spec.template.metadata.annotations).toBeUndefined();
     expect(files.get("k8s/UNSUPPORTED.md")).toContain("**once**: restart: no has no Deployment equivalent (pods always restart); run a one-shot task as a Job.");
+  });
+});
+
+describe("the apps' ConfigMap (examples/pi-edge.yaml)", () => {
+  it("is a valid config whose env secret references became files the app pods mount from the env Secret", async () => {
+    const file = path.join(EXAMPLES, "pi-edge.yaml");
+    const { config, baseDir } = await load(file);
+    const { files } = generateK8s(config, { baseDir, outDir: "/virtual/out", configFile: file });
+    const objects = objectsOf(files);
+    const text = byKind(objects, "ConfigMap").get("soc-config")?.data?.["soc-config.yaml"] as string;
+    const doc = parseYaml(text) as Record<string, unknown>;
+    expect(() => parseConfig(doc)).not.toThrow();
+    expect(text).not.toMatch(/secretRef:\s*\n\s*env:/);
+    expect(text).toContain("file: /run/secrets/SOC_ALERT_WEBHOOK_URL");
+    expect((doc.apps as { aiopsAgent: { collect: { hostProc: string } } }).aiopsAgent.collect.hostProc).toBe("/proc");
+    const aiops = byKind(objects, "Deployment").get("aiops-agent")?.spec.template.spec;
+    expect(aiops.containers[0].env ?? []).toEqual([]);
+    const projected = aiops.volumes.find((v: { name: string }) => v.name === "secrets").projected;
+    expect(projected.sources).toEqual([{ secret: { name: "ids2-edge-env", items: [{ key: "SOC_ALERT_WEBHOOK_HMAC", path: "SOC_ALERT_WEBHOOK_HMAC" }, { key: "SOC_ALERT_WEBHOOK_URL", path: "SOC_ALERT_WEBHOOK_URL" }] } }]);
+    // The edge agent's own container env (read by the AWS SDK) stays environment, from the Secret.
+    const edge = byKind(objects, "DaemonSet").get("edge-agent")?.spec.template.spec.containers[0];
+    expect(edge.env.map((e: { name: string }) => e.name)).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
+    expect(edge.env[0].valueFrom.secretKeyRef).toEqual({ name: "ids2-edge-env", key: "AWS_ACCESS_KEY_ID" });
   });
 });

@@ -19,6 +19,7 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { DeploymentModel, SecretSpec } from "../model/types.js";
+import { SECRETS_DIR } from "../model/secrets.js";
 import { K8sObjectError } from "./errors.js";
 import { componentOf, recommendedLabels, selectorLabels } from "./labels.js";
 import { networkPolicies } from "./network-policy.js";
@@ -83,6 +84,20 @@ function setPath(doc: unknown, keys: string[], value: unknown): unknown {
 }
 
 /**
+ * Deep copy of a config document with every `{ secretRef: { env: NAME } }` turned into
+ * `{ secretRef: { file: "/run/secrets/NAME" } }`: on Kubernetes the apps read those secrets from files mounted
+ * from the `<project>-env` Secret rather than from their environment.
+ */
+export function envRefsToFiles(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(envRefsToFiles);
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  const ref = obj.secretRef as { env?: unknown } | undefined;
+  if (Object.keys(obj).length === 1 && ref !== undefined && typeof ref.env === "string") return { secretRef: { file: `${SECRETS_DIR}/${ref.env}` } };
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, envRefsToFiles(v)]));
+}
+
+/**
  * Builds every object of the Kubernetes output.
  * @param configYaml serialises a generated config document (the same bytes Compose writes as `soc-config.yaml`)
  * @throws {K8sObjectError} when a built object fails schema validation
@@ -101,12 +116,19 @@ export function buildK8sObjects(model: DeploymentModel, settings: K8sSettings, c
   const aiops = workloads.some((w) => isAiopsAgent(w.container));
   const configData: Record<string, string> = {};
   for (const f of configFiles) {
-    const doc = aiops ? setPath(f.document, ["apps", "aiopsAgent", "collect", "hostProc"], "/proc") : f.document;
+    const doc = envRefsToFiles(aiops ? setPath(f.document, ["apps", "aiopsAgent", "collect", "hostProc"], "/proc") : f.document);
     configData[f.name] = configYaml(doc);
     objects.push(checked(new ConfigMap({ metadata: meta(f.name, "config"), data: { [f.fileName]: configData[f.name] as string } })));
   }
   const checksums = Object.fromEntries(Object.entries(configData).map(([k, v]) => [k, createHash("sha256").update(v).digest("hex")]));
-  const ctx: PodContext = { project, settings, envSecretName: `${project}-env`, configFiles, configChecksums: checksums, profiles: model.profiles };
+  const appUserEnv: Record<string, string[]> = {};
+  for (const w of workloads) {
+    const c = w.container;
+    const section = c.kind === "app" && c.configs.length ? c.origin[1] : undefined;
+    const apps = (configFiles[0]?.document as { apps?: Record<string, { env?: Record<string, unknown> }> } | undefined)?.apps;
+    if (section !== undefined && apps?.[section] !== undefined) appUserEnv[c.name] = Object.keys(apps[section].env ?? {});
+  }
+  const ctx: PodContext = { project, settings, envSecretName: `${project}-env`, configFiles, configChecksums: checksums, profiles: model.profiles, appUserEnv };
 
   const envKeys = new Set<string>();
   const secretNames = new Set<string>();

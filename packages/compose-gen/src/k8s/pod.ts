@@ -57,6 +57,11 @@ export interface PodContext {
   configChecksums: Record<string, string>;
   /** The stack's profiles with their closures (for the component label). */
   profiles: ProfileSpec[];
+  /**
+   * For each app reading the ConfigMap: the names of its own container `env` entries. Its other secret
+   * variables are only resolved through the config, whose env references the ConfigMap turns into files.
+   */
+  appUserEnv: Record<string, string[]>;
 }
 
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "root";
@@ -122,6 +127,23 @@ export function podTemplate(plan: WorkloadPlan, ctx: PodContext): { template: II
   const vols = new Volumes();
   const checksums: Record<string, string> = {};
 
+  // Secret variables an app only resolves through its config (the ConfigMap points them at files): mounted as
+  // files from the env Secret instead of being passed as environment variables.
+  const userEnv = ctx.appUserEnv[c.name];
+  const envFiles: string[] = [];
+  const env: IIoK8sApiCoreV1EnvVar[] = [];
+  for (const [name, v] of Object.entries(c.env)) {
+    if (v.kind === "secretEnv") {
+      refs.envSecretKeys.push(v.name);
+      if (userEnv !== undefined && v.name === name && !userEnv.includes(name)) envFiles.push(name);
+      else env.push({ name, valueFrom: { secretKeyRef: { name: ctx.envSecretName, key: v.name } } });
+    } else {
+      if (/\$\{[^}]+\}/.test(v.value.replaceAll("$$", ""))) notes.push(`env ${name} holds a Compose interpolation (${v.value}) that Kubernetes does not expand`);
+      env.push({ name, value: unescapeDollars(v.value) });
+    }
+  }
+  refs.envSecretKeys = [...new Set(refs.envSecretKeys)].sort();
+
   for (const cm of c.configs) {
     const file = ctx.configFiles.find((f) => f.name === cm.source);
     if (file === undefined) continue;
@@ -129,10 +151,12 @@ export function podTemplate(plan: WorkloadPlan, ctx: PodContext): { template: II
     const sum = ctx.configChecksums[cm.source];
     if (sum !== undefined) checksums[`checksum.soc-stack.org/${cm.source}`] = sum;
   }
-  if (c.secrets.length) {
-    vols.add("secrets", {
-      projected: { defaultMode: 0o440, sources: c.secrets.map((s) => ({ secret: { name: s, items: [{ key: s, path: s }] } })) },
-    }, { mountPath: SECRETS_DIR, readOnly: true });
+  if (c.secrets.length || envFiles.length) {
+    const sources = [
+      ...c.secrets.map((s) => ({ secret: { name: s, items: [{ key: s, path: s }] } })),
+      ...(envFiles.length ? [{ secret: { name: ctx.envSecretName, items: envFiles.map((k) => ({ key: k, path: k })) } }] : []),
+    ];
+    vols.add("secrets", { projected: { defaultMode: 0o440, sources } }, { mountPath: SECRETS_DIR, readOnly: true });
   }
   for (const m of c.mounts) {
     if (m.type === "tmpfs") {
@@ -172,17 +196,6 @@ export function podTemplate(plan: WorkloadPlan, ctx: PodContext): { template: II
     vols.add("/dev/shm", { emptyDir: { medium: "Memory", sizeLimit: shm } }, { mountPath: "/dev/shm" });
   }
 
-  const env: IIoK8sApiCoreV1EnvVar[] = [];
-  for (const [name, v] of Object.entries(c.env)) {
-    if (v.kind === "secretEnv") {
-      env.push({ name, valueFrom: { secretKeyRef: { name: ctx.envSecretName, key: v.name } } });
-      refs.envSecretKeys.push(v.name);
-    } else {
-      if (/\$\{[^}]+\}/.test(v.value.replaceAll("$$", ""))) notes.push(`env ${name} holds a Compose interpolation (${v.value}) that Kubernetes does not expand`);
-      env.push({ name, value: unescapeDollars(v.value) });
-    }
-  }
-  refs.envSecretKeys = [...new Set(refs.envSecretKeys)].sort();
 
   if (c.restart === "no" || c.restart === "on-failure") notes.push(`restart: ${c.restart} has no Deployment equivalent (pods always restart); run a one-shot task as a Job`);
   const ports = servedPorts(c);
