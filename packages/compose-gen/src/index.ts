@@ -19,7 +19,8 @@ export { toJsonReport, toMarkdown, toTable, summaryLine } from "./lint/report.js
 export { securityGate } from "./generate.js";
 export { parseComposeFile, withoutTags, ComposeReset, ComposeOverride, ComposeParseError, type ComposeFile } from "./import/compose-yaml.js";
 export { emitK8s, k8sFiles, objectFileName, K8S_DIR } from "./emit/k8s.js";
-export { buildK8sObjects, K8sObjectError, KIND_ORDER, CLAIM_SIZE, type K8sObject, type K8sOutput, type K8sNote } from "./k8s/objects.js";
+export { buildK8sObjects, envRefsToFiles, K8sObjectError, KIND_ORDER, CLAIM_SIZE, type K8sObject, type K8sOutput, type K8sNote } from "./k8s/objects.js";
+export { k8sYaml } from "./emit/k8s-yaml.js";
 export { k8sSettings, type K8sSettings } from "./k8s/settings.js";
 export { generateK8s, k8sOf, type GeneratedK8s } from "./k8s/generate.js";
 export { planWorkloads, unsupportedReasons, isSensitiveHostPath, type UnsupportedContainer, type WorkloadPlan } from "./k8s/support.js";
