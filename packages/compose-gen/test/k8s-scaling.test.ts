@@ -72,3 +72,16 @@ describe("HPA and replicas", () => {
     expect(byKind(objects, "HorizontalPodAutoscaler").size).toBe(0);
   });
 });
+
+describe("apps' replicas", () => {
+  it("reports a replicas setting that cannot apply instead of ignoring it silently", () => {
+    const files = k8sOfConfig(configOf({
+      version: 1, project: { name: "r" }, volumes: { "suricata-logs": {} },
+      apps: { edgeAgent: { replicas: 3, volumes: ["suricata-logs:/var/log/suricata:ro"] }, aiopsAgent: { replicas: 2 }, healthMonitor: { enabled: false } },
+    }));
+    const md = files.get("k8s/UNSUPPORTED.md") as string;
+    expect(md).toContain("**edge-agent**: replicas: 3 is not used (a DaemonSet runs one pod per IDS node).");
+    expect(md).toContain("**aiops-agent**: replicas: 2 is not used (it writes a ReadWriteOnce volume, so it runs one replica).");
+    expect(byKind(objectsOf(files), "Deployment").get("aiops-agent")?.spec.replicas).toBe(1);
+  });
+});

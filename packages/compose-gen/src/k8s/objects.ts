@@ -160,6 +160,11 @@ export function buildK8sObjects(model: DeploymentModel, settings: K8sSettings, c
       })));
     }
     const selector = { matchLabels: selectorLabels(name) };
+    const asked = settings.replicas[name];
+    if (asked !== undefined && (w.kind === "DaemonSet" || w.stateful || settings.hpa.enabled)) {
+      const why = w.kind === "DaemonSet" ? "a DaemonSet runs one pod per IDS node" : w.stateful ? "it writes a ReadWriteOnce volume, so it runs one replica" : "the HorizontalPodAutoscaler owns the replica count";
+      notes.push({ container: name, message: `replicas: ${asked} is not used (${why})` });
+    }
     if (w.kind === "DaemonSet") {
       objects.push(checked(new DaemonSet({
         metadata: meta(name, component),
