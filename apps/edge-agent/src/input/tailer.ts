@@ -147,28 +147,34 @@ async function* readFile(
       closeReason = "aborted";
       break;
     }
-    if (idle) {
-      // Idle on the live path: before reading on, check for copytruncate (shrunk, or head rewritten).
-      idle = false;
-      if (await wasTruncated(fh, file, pos)) {
-        yield { type: "truncated", file, previousOffset: pos };
-        const copy = await findTruncatedCopy(path, file, pos);
-        const cfh = copy === undefined ? undefined : await openOrUndefined(copy);
-        if (copy !== undefined && cfh !== undefined) {
-          ctx.open.add(cfh);
-          yield* readFile(ctx, cfh, copy, pos, "truncated-copy", false);
-          ctx.open.delete(cfh);
-          await cfh.close();
-        }
-        pos = 0;
-        file = await identify(fh, path);
-        remember(ctx, file);
-        readSize = chunk;
-        continue;
-      }
+    // copytruncate checks on the followed live file: while idle (the file shrank, or its head was rewritten), and
+    // after every read — a truncate + rewrite between our check and our read would otherwise hand us bytes of the
+    // new content at the old offset. Whatever was read then is dropped and re-read from the right file.
+    const checking = live && ctx.follow;
+    let truncatedNow = idle && checking && (await wasTruncated(fh, file, pos));
+    idle = false;
+    let n = 0;
+    if (!truncatedNow) {
+      if (buf === undefined || buf.length !== readSize) buf = Buffer.allocUnsafe(readSize);
+      n = (await fh.read(buf, 0, readSize, pos)).bytesRead;
+      if (n > 0 && checking && file.fingerprintBytes > 0) truncatedNow = await wasTruncated(fh, file, pos);
     }
-    if (buf === undefined || buf.length !== readSize) buf = Buffer.allocUnsafe(readSize);
-    const { bytesRead: n } = await fh.read(buf, 0, readSize, pos);
+    if (truncatedNow || buf === undefined /* only unset when truncatedNow */) {
+      yield { type: "truncated", file, previousOffset: pos };
+      const copy = await findTruncatedCopy(path, file, pos);
+      const cfh = copy === undefined ? undefined : await openOrUndefined(copy);
+      if (copy !== undefined && cfh !== undefined) {
+        ctx.open.add(cfh);
+        yield* readFile(ctx, cfh, copy, pos, "truncated-copy", false);
+        ctx.open.delete(cfh);
+        await cfh.close();
+      }
+      pos = 0;
+      file = await identify(fh, path);
+      remember(ctx, file);
+      readSize = chunk;
+      continue;
+    }
     if (n > 0 && file.fingerprintBytes < FINGERPRINT_BYTES) {
       file = await identify(fh, path);
       remember(ctx, file);
