@@ -12,5 +12,5 @@ export { DEFAULT_MAX_BYTES } from "./loader/read.js";
 export { MAX_ALIAS_COUNT, MAX_DEPTH } from "./loader/yaml.js";
 export * from "./security/index.js";
 export { toJsonSchema, JSON_SCHEMA_ID, type JsonSchema } from "./json-schema.js";
-export { redact, isSecretEnvName, describeSecretRef, SECRET_NAME_PATTERN, SECRET_PATH_SUFFIX } from "./redact.js";
+export { redact, isSecretEnvName, describeSecretRef } from "./redact.js";
 export { explain, formatFieldInfo, UnknownPathError, type FieldInfo } from "./explain.js";

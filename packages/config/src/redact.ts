@@ -3,16 +3,14 @@
  * location is still shown so people can check it; literal env values whose name says "secret" are hidden.
  */
 import { isSecretRef } from "./schema/primitives.js";
+import { isSecretLikeEnvName } from "./security/facts.js";
 
-/** Env names that hold secrets (matched case-insensitively as a substring). */
-export const SECRET_NAME_PATTERN = /PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
-/** Env names that hold a path to a secret (not the secret itself): `*_FILE`, `*_PATH`, `*_DIR`. */
-export const SECRET_PATH_SUFFIX = /_(FILE|PATH|DIR)$/i;
-
-/** True when an environment variable name looks like it holds a secret value. */
-export function isSecretEnvName(name: string): boolean {
-  return SECRET_NAME_PATTERN.test(name) && !SECRET_PATH_SUFFIX.test(name);
-}
+/**
+ * True when an environment variable name looks like it holds a secret value. The same test the security
+ * audit's `secret-in-env` rule uses ({@link isSecretLikeEnvName}), so what `print` hides and what `lint`
+ * flags never disagree.
+ */
+export const isSecretEnvName: (name: string) => boolean = isSecretLikeEnvName;
 
 /** Text shown instead of a secret reference: `<secret: env NAME>`, `<secret: file path>`, `<secret: name x>`. */
 export function describeSecretRef(ref: { secretRef: Record<string, unknown> }): string {

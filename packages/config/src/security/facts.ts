@@ -67,7 +67,7 @@ export function interpolationDefault(value: string): string {
  * segment (`REDIS_AUTH`, `BASIC_AUTH`): in the middle it names a setting (`GF_AUTH_ANONYMOUS_ENABLED`,
  * `MINIO_PROMETHEUS_AUTH_TYPE`), which real Compose files are full of.
  */
-const SECRET_NAME = /(^|_|\.)(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)($|_|\.)|(^|_|\.)AUTH$/i;
+const SECRET_NAME = /(^|_|\.)(PASS(WORD|WD|PHRASE)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)($|_|\.)|(^|_|\.)AUTH$/i;
 /** Suffixes that say the variable holds a location, not the secret itself. */
 const LOCATION_SUFFIX = /(_FILE|_PATH|_DIR|_FILENAME|__FILE)$/i;
 
