@@ -142,7 +142,7 @@ function dockerAccess(ctx: BuildContext, spec: Built["spec"]): { built: Built; n
     networks: [DOCKER_API_NETWORK],
     volumes: [{ type: "bind" as const, source: socket, target: "/var/run/docker.sock", readOnly: true }],
     env,
-    resources: { limits: { cpus: 0.1, memory: "64M" }, reservations: { cpus: 0.02, memory: "16M" } },
+    resources: { limits: { cpus: 0.1, memory: "64M", pids: 64 }, reservations: { cpus: 0.02, memory: "16M" } },
     healthcheck: { test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:2375/_ping || exit 1"], interval: "15s", timeout: "5s", retries: 3 },
   };
   const { spec: proxy } = baseContainer(SOCKET_PROXY_NAME, "generated", [...origin, "socketProxy"], fields, declaredSecurity(fields), ctx);
