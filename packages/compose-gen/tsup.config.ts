@@ -1,11 +1,35 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/cli.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node22",
-  platform: "node",
-});
+const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
+
+export default defineConfig([
+  // The library: dependencies stay external (consumers share one zod, one yaml…).
+  {
+    entry: ["src/index.ts"],
+    format: ["esm"],
+    dts: true,
+    clean: false,
+    sourcemap: true,
+    target: "node22",
+    platform: "node",
+  },
+  // The CLI: one bundle with the workspace package and the light dependencies inlined (no module resolution
+  // across hundreds of files at start-up), split per command so `--version`/`--help` load commander only and
+  // each command loads what it uses. kubernetes-models stays external: its validators are only loaded by
+  // the k8s/all/check commands.
+  {
+    entry: { cli: "src/cli.ts" },
+    format: ["esm"],
+    dts: false,
+    clean: false,
+    sourcemap: true,
+    splitting: true,
+    target: "node22",
+    platform: "node",
+    noExternal: ["@soc/config", "commander", "yaml", "zod", "diff", /^kubernetes-models/, /^@kubernetes-models\//],
+    define: { __COMPOSE_GEN_VERSION__: JSON.stringify(pkg.version) },
+    // Bundled CommonJS dependencies (commander) call require(): give the ESM bundle one.
+    banner: { js: 'import { createRequire as __cgCreateRequire } from "node:module"; const require = __cgCreateRequire(import.meta.url);' },
+  },
+]);

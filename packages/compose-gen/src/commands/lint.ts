@@ -13,10 +13,9 @@ import { lintComposeFiles, lintFails, lintModel, type LintReport } from "../lint
 import { summaryLine, toJsonReport, toMarkdown, toTable } from "../lint/report.js";
 import { toSarif } from "../lint/sarif.js";
 
-/** Output formats of `compose-gen lint`. */
-export const LINT_FORMATS = ["table", "json", "sarif", "markdown"] as const;
-/** @see {@link LINT_FORMATS} */
-export type LintFormat = (typeof LINT_FORMATS)[number];
+import type { LintFormat } from "./lint-formats.js";
+
+export { LINT_FORMATS, type LintFormat } from "./lint-formats.js";
 
 /** Inputs of {@link runLint} (the CLI passes argv and the environment in). */
 export interface LintCommandOptions {
