@@ -4,6 +4,7 @@
  * comment and optional comments above keys of top-level maps.
  */
 import YAML, { isMap, isScalar } from "yaml";
+import { fastYaml } from "./yaml-fast.js";
 
 /** Options of {@link toYaml}. */
 export interface ToYamlOptions {
@@ -15,8 +16,17 @@ export interface ToYamlOptions {
 
 const commentText = (lines: string[]): string => lines.map((l) => (l === "" ? "" : ` ${l}`)).join("\n");
 
-/** Serialises `value`; byte-identical for equal input (insertion order of keys is the output order). */
+/**
+ * Serialises `value`; byte-identical for equal input (insertion order of keys is the output order). JSON-like
+ * data goes through a fast writer that produces the `yaml` package's bytes (see `yaml-fast.ts`); anything
+ * else through the `yaml` package itself.
+ */
 export function toYaml(value: unknown, opts: ToYamlOptions = {}): string {
+  return fastYaml(value, opts) ?? yamlPackageToYaml(value, opts);
+}
+
+/** {@link toYaml} through the `yaml` package's document model (the reference the fast writer matches). */
+export function yamlPackageToYaml(value: unknown, opts: ToYamlOptions = {}): string {
   const doc = new YAML.Document(value, { version: "1.1", aliasDuplicateObjects: false });
   if (opts.header?.length) doc.commentBefore = commentText(opts.header);
   for (const [section, comments] of Object.entries(opts.keyComments ?? {})) {
