@@ -1,5 +1,5 @@
 /**
- * Benchmark of compose-gen (not a test): `pnpm --filter @soc/compose-gen bench [-- --services 200
+ * Benchmark of compose-gen (not a test): `pnpm --filter @soc/compose-gen bench [--services 200
  * --iterations 20 --seed 42 --spawns 10]`. Prints ONE JSON object on stdout:
  *
  *   { services, files, bytes, generateMs: {p50, p95, min, max}, writeMs, rewriteUnchangedMs, peakRssBytes,

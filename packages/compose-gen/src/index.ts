@@ -9,7 +9,7 @@ export { emitCompose, composeDocument, COMPOSE_DIR, COMPOSE_FILE } from "./emit/
 export { composeBytes } from "./emit/compose-service.js";
 export { toYaml, type ToYamlOptions } from "./emit/yaml.js";
 export { generateCompose, type Generated } from "./generate.js";
-export { writeFiles, UnsafePathError, type WrittenFile } from "./write.js";
+export { writeFiles, UnsafePathError, WRITE_CONCURRENCY, type WrittenFile } from "./write.js";
 export { servicesStartedBy } from "./compose-profiles.js";
 export { lintModel, lintComposeFiles, lintFails, generationErrors, SecurityGateError, GENERATED_WAIVERS, effectiveWaivers, composeWaivers, WAIVE_KEY, type LintFinding, type LintReport, type LintModelOptions, type ServiceScore } from "./lint/lint.js";
 export { modelContainerFacts, modelFieldPath } from "./lint/facts-from-model.js";

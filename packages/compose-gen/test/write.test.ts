@@ -29,6 +29,20 @@ describe("writeFiles", () => {
     expect((await readdir(path.join(out, "compose"))).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("writes many files across folders concurrently, results sorted by path", async () => {
+    const files = new Map(Array.from({ length: 100 }, (_, i) => [`k8s/d${i % 7}/f${String(i).padStart(3, "0")}.yaml`, `i: ${i}\n`] as const));
+    const written = await writeFiles(dir, files);
+    expect(written.map((w) => w.file)).toEqual([...files.keys()].sort());
+    expect(written.every((w) => w.status === "created")).toBe(true);
+    for (const [f, text] of files) expect(await readFile(path.join(dir, f), "utf8")).toBe(text);
+    expect((await writeFiles(dir, files)).every((w) => w.status === "unchanged")).toBe(true);
+  });
+
+  it("checks every path before writing anything", async () => {
+    await expect(writeFiles(dir, new Map([["a.yml", "a"], ["zz/../../evil.yml", "x"]]))).rejects.toBeInstanceOf(UnsafePathError);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it.each(["../evil.yml", "/etc/passwd", "compose/../../evil.yml"])("refuses %s", async (file) => {
     await expect(writeFiles(dir, new Map([[file, "x"]]))).rejects.toBeInstanceOf(UnsafePathError);
   });
