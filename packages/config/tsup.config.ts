@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/cli.ts"],
+  // `security` is the `@soc/config/security` subpath: the rule catalogue and the pure audit, without zod.
+  entry: { index: "src/index.ts", cli: "src/cli.ts", security: "src/security/index.ts" },
   format: ["esm","cjs"],
   dts: true,
   clean: true,
