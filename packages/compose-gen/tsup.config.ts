@@ -1,5 +1,20 @@
 import { readFileSync } from "node:fs";
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
+
+type EsbuildPlugin = NonNullable<Options["esbuildPlugins"]>[number];
+
+/**
+ * `require("punycode")` in a bundled dependency (ajv-formats-draft2019, under kubernetes-models' validator)
+ * means its own `punycode` package, but Node resolves the bare name to the deprecated built-in module, which
+ * prints DEP0040 once the code no longer sits in node_modules. Resolve it as `punycode/` (the package, as its
+ * README recommends) from the importing file instead.
+ */
+const userlandPunycode: EsbuildPlugin = {
+  name: "userland-punycode",
+  setup(build) {
+    build.onResolve({ filter: /^punycode$/ }, (args) => build.resolve("punycode/", { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer }));
+  },
+};
 
 const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -28,6 +43,7 @@ export default defineConfig([
     target: "node22",
     platform: "node",
     noExternal: ["@soc/config", "commander", "yaml", "zod", "diff", /^kubernetes-models/, /^@kubernetes-models\//],
+    esbuildPlugins: [userlandPunycode],
     define: { __COMPOSE_GEN_VERSION__: JSON.stringify(pkg.version) },
     // Bundled CommonJS dependencies (commander) call require(): give the ESM bundle one.
     banner: { js: 'import { createRequire as __cgCreateRequire } from "node:module"; const require = __cgCreateRequire(import.meta.url);' },

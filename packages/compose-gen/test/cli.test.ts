@@ -80,3 +80,18 @@ describe("compose-gen compose", () => {
     expect(r.stderr).toContain("missing required argument 'config'");
   });
 });
+
+describe("compose-gen start-up", () => {
+  it("--version prints the package version and exits 0", async () => {
+    const pkg = JSON.parse(await readFile(path.resolve(import.meta.dirname, "../package.json"), "utf8")) as { version: string };
+    const r = await cli(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("the bundled k8s path prints no Node warning (no deprecated built-in such as punycode)", async () => {
+    const r = await cli(["all", path.join(FIXTURES, "minimal.yaml"), "-o", "out/startup"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/Warning|DEP\d{4}/);
+  });
+});
