@@ -3,7 +3,7 @@
  * tested in-process. `cli.ts` is the only place that touches `process`.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { type Severity, SEVERITIES, ConfigError } from "@soc/config";
+import { type Severity, SEVERITIES } from "@soc/config/security";
 import { AUDIT_FORMATS, type AuditFormat } from "./audit/format.js";
 import type { SelfMatcher } from "./autoheal/machine.js";
 import { runAudit } from "./commands/audit.js";
@@ -14,7 +14,7 @@ import type { Engine } from "./docker/engine.js";
 import { DockerHostError } from "./errors.js";
 import type { Log, LogLevel } from "./log.js";
 import { type LabelSelector, parseLabelSelector } from "./state/labels.js";
-import { defaultSettings, loadSettings, type Settings } from "./settings.js";
+import { defaultSettings, isConfigError, loadSettings, type Settings } from "./settings.js";
 import { VERSION } from "./version.js";
 
 /** Everything the program takes from its environment. */
@@ -152,7 +152,7 @@ export async function main(e: CliEnv): Promise<number> {
     if (typeof code === "string" && code.startsWith("commander.")) {
       return code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help" ? 0 : 1;
     }
-    if (err instanceof ConfigError || err instanceof DockerHostError) {
+    if (isConfigError(err) || err instanceof DockerHostError) {
       e.io.err(`health-monitor: ${err.message}\n`);
       return 1;
     }

@@ -31,6 +31,8 @@ export * from "./commands/audit.js";
 export * from "./commands/collect.js";
 export * from "./commands/watch.js";
 export * from "./settings.js";
+export * from "./settings-config.js";
 export * from "./pool.js";
+export * from "./order.js";
 export { type Log, type LogLevel, createLogger, silentLog } from "./log.js";
 export { main, type CliEnv } from "./cli-main.js";

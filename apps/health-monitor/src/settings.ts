@@ -1,16 +1,16 @@
 /**
  * Effective settings of the monitor: `apps.healthMonitor` of a `@soc/config` file (or the schema defaults
- * when no file is given), durations converted to milliseconds. Pure apart from {@link loadSettings},
- * which reads the config file.
+ * when no file is given), durations converted to milliseconds.
+ *
+ * Memory: this module does not load `@soc/config` (zod, the whole schema: ~24 MB RSS). Without a file the
+ * defaults come from {@link DEFAULT_SETTINGS}, a constant that `test/settings.test.ts` compares with
+ * `settingsFromConfig(HealthMonitor.parse({}))`, so it fails when the schema's defaults change. With a
+ * file, {@link loadSettings} imports `./settings-config.js` (and with it `@soc/config`) on demand.
  */
-import { resolve } from "node:path";
-import { APP_NAMES, type AppKey, type AuditWaiver, HealthMonitor, loadConfig, parseDurationSeconds, type SocConfig } from "@soc/config";
 import type { AutohealPolicy } from "./autoheal/machine.js";
 import type { TlsFiles } from "./docker/endpoint.js";
 import type { LogLevel } from "./log.js";
-
-/** `apps.healthMonitor` as validated by the schema. */
-export type HealthMonitorConfig = ReturnType<typeof HealthMonitor.parse>;
+import type { AuditWaiver } from "@soc/config/security";
 
 /** What the commands need, in base units. */
 export interface Settings {
@@ -29,65 +29,54 @@ export interface Settings {
   waivers: Record<string, AuditWaiver[]>;
 }
 
-const ms = (d: string) => parseDurationSeconds(d) * 1000;
-
 /**
- * Converts the config section.
- * @param baseDir directory the config file is in (relative TLS paths resolve from it).
- * @param globalLogLevel `logging.level` of the config, used when the app sets none.
+ * The schema defaults of `apps.healthMonitor` (`@soc/config`, `HealthMonitor.parse({})`) as settings, with
+ * `logging.level`'s default `info`. Kept in sync with the schema by a test, not by importing it.
  */
-export function settingsFromConfig(hm: HealthMonitorConfig, baseDir = ".", globalLogLevel: LogLevel = "info"): Settings {
-  return {
-    dockerHost: hm.docker.host,
-    socketProxy: hm.docker.socketProxy,
-    ...(hm.docker.tls ? { tls: { ca: resolve(baseDir, hm.docker.tls.ca), cert: resolve(baseDir, hm.docker.tls.cert), key: resolve(baseDir, hm.docker.tls.key) } } : {}),
-    labelSelector: [...hm.labelSelector],
-    reconcileIntervalMs: ms(hm.reconcileInterval),
-    auditIntervalMs: ms(hm.auditInterval),
-    metricsPort: hm.metricsPort,
-    logLevel: (hm.logLevel ?? globalLogLevel) as LogLevel,
-    autohealEnabled: hm.autoheal.enabled,
-    autoheal: {
-      label: hm.autoheal.label,
-      optIn: true,
-      gracePeriodMs: ms(hm.autoheal.gracePeriod),
-      initialBackoffMs: ms(hm.autoheal.initialBackoff),
-      maxBackoffMs: ms(hm.autoheal.maxBackoff),
-      maxRestarts: hm.autoheal.maxRestarts,
-      windowMs: ms(hm.autoheal.window),
-      dryRun: hm.autoheal.dryRun,
-    },
-    waivers: {},
-  };
-}
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  dockerHost: "unix:///var/run/docker.sock",
+  socketProxy: true,
+  labelSelector: [],
+  reconcileIntervalMs: 60_000,
+  auditIntervalMs: 300_000,
+  metricsPort: 9102,
+  logLevel: "info",
+  autohealEnabled: false,
+  autoheal: {
+    label: "soc.autoheal",
+    optIn: true,
+    gracePeriodMs: 30_000,
+    initialBackoffMs: 10_000,
+    maxBackoffMs: 300_000,
+    maxRestarts: 3,
+    windowMs: 600_000,
+    dryRun: false,
+  },
+  waivers: {},
+});
 
-/**
- * The `waive:` lists of the config by the Compose service name they end up as (apps by their deployable
- * name, e.g. `edge-agent`; services by their key), so the runtime audit marks the same findings as waived
- * as `compose-gen lint` does.
- */
-export function waiversFromConfig(config: SocConfig): Record<string, AuditWaiver[]> {
-  const out: Record<string, AuditWaiver[]> = {};
-  for (const key of Object.keys(APP_NAMES) as AppKey[]) {
-    const w = config.apps[key].waive;
-    if (w && w.length > 0) out[APP_NAMES[key]] = w.map((x) => ({ rule: x.rule, reason: x.reason }));
-  }
-  for (const [name, svc] of Object.entries(config.services)) {
-    if (svc.waive && svc.waive.length > 0) out[name] = svc.waive.map((x) => ({ rule: x.rule, reason: x.reason }));
-  }
-  return out;
-}
-
-/** The settings with every schema default (no config file). */
+/** The settings with every schema default (no config file): a fresh, mutable copy of {@link DEFAULT_SETTINGS}. */
 export function defaultSettings(): Settings {
-  return settingsFromConfig(HealthMonitor.parse({}));
+  return structuredClone(DEFAULT_SETTINGS) as Settings;
 }
+
+let configErrorClass: (new (...args: never[]) => Error) | undefined;
 
 /**
  * Loads a config file (with `SOC__…` overrides from `env`) and returns its health-monitor settings.
+ * Imports `@soc/config` on first use.
  * @throws {ConfigError} (from @soc/config) for an unreadable or invalid file.
  */
 export async function loadSettings(file: string, env: Record<string, string | undefined>): Promise<Settings> {
-  const { config, baseDir } = await loadConfig(file, { env });
-  return { ...settingsFromConfig(config.apps.healthMonitor, baseDir, config.logging.level as LogLevel), waivers: waiversFromConfig(config) };
+  const [{ loadSettingsFromFile }, { ConfigError }] = await Promise.all([import("./settings-config.js"), import("@soc/config")]);
+  configErrorClass = ConfigError;
+  return loadSettingsFromFile(file, env);
+}
+
+/**
+ * Whether `err` is a `ConfigError` of `@soc/config`, without loading that package: only
+ * {@link loadSettings} throws one, and it loads the class first.
+ */
+export function isConfigError(err: unknown): err is Error {
+  return configErrorClass !== undefined && err instanceof configErrorClass;
 }

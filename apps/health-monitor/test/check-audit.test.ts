@@ -1,6 +1,6 @@
 import { SECURITY_RULES } from "@soc/config";
 import { describe, expect, it } from "vitest";
-import { auditInspected, evaluateCheck, findingsByRule, formatAudit, formatCheckTable, judgeContainer, matchesLabels, parseLabelSelector, stateFromInspect, toDockerLabelFilter } from "../src/index.js";
+import { auditInspected, auditSubjectOf, auditSubjects, evaluateCheck, findingsByRule, formatAudit, formatCheckTable, judgeContainer, matchesLabels, parseLabelSelector, stateFromInspect, toDockerLabelFilter } from "../src/index.js";
 import { inspectFixture } from "./support/fixtures.js";
 
 const now = new Date("2026-11-22T03:20:00Z");
@@ -61,6 +61,19 @@ describe("runtime audit report", () => {
     expect(by["hard"]?.score).toBe(40); // three high findings
     expect(report.score).toBe(Math.round(report.containers.reduce((s, c) => s + c.score, 0) / report.containers.length));
     expect(report.counts.critical).toBe(2);
+  });
+
+  it("audits the small per-container subjects the daemon keeps exactly like the inspect documents", () => {
+    const subjects = all.map(auditSubjectOf);
+    expect(subjects.map((s) => s.id)).toEqual(all.map((i) => i.Id));
+    expect(JSON.stringify(subjects).length).toBeLessThan(JSON.stringify(all).length / 2);
+    const waivers = { hard: [{ rule: "cap-dangerous", reason: "needs tun setup" }] };
+    expect(auditSubjects(subjects, waivers)).toEqual(auditInspected(all, waivers));
+    const svc = { ...all[0]!, Config: { ...all[0]!.Config, Labels: { "com.docker.compose.service": "web" } } };
+    expect(auditSubjectOf(svc).service).toBe("web");
+    expect(auditSubjects([auditSubjectOf(svc)], { web: [{ rule: "root-user", reason: "r" }] }).containers[0]?.findings.find((f) => f.rule === "root-user")?.waived).toBe(
+      auditInspected([svc], { web: [{ rule: "root-user", reason: "r" }] }).containers[0]?.findings.find((f) => f.rule === "root-user")?.waived,
+    );
   });
 
   it("marks waived findings and leaves them out of score and counts", () => {

@@ -1,13 +1,24 @@
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "@soc/config";
+import { ConfigError, HealthMonitor } from "@soc/config";
 import { describe, expect, it } from "vitest";
-import { auditInspected, defaultSettings, loadSettings, main, silentLog, type CliEnv } from "../src/index.js";
+import { auditInspected, DEFAULT_SETTINGS, defaultSettings, loadSettings, main, settingsFromConfig, silentLog, type CliEnv } from "../src/index.js";
 import { container, FakeEngine } from "./support/fake-engine.js";
 
 const cfg = fileURLToPath(new URL("fixtures/config/soc.yaml", import.meta.url));
 const cfgDir = fileURLToPath(new URL("fixtures/config/", import.meta.url));
 
 describe("settings", () => {
+  it("DEFAULT_SETTINGS (used without a config file, so zod is not loaded) equals the schema's defaults converted", () => {
+    // Fails when a default of apps.healthMonitor changes in @soc/config: update DEFAULT_SETTINGS with it.
+    expect(DEFAULT_SETTINGS).toEqual(settingsFromConfig(HealthMonitor.parse({})));
+    expect(defaultSettings()).toEqual(settingsFromConfig(HealthMonitor.parse({})));
+    const copy = defaultSettings();
+    copy.autoheal.maxRestarts = 99;
+    copy.labelSelector.push("x");
+    expect(DEFAULT_SETTINGS.autoheal.maxRestarts).toBe(3);
+    expect(DEFAULT_SETTINGS.labelSelector).toEqual([]);
+  });
+
   it("uses the schema defaults without a config file", () => {
     const s = defaultSettings();
     expect(s).toMatchObject({ dockerHost: "unix:///var/run/docker.sock", socketProxy: true, reconcileIntervalMs: 60_000, auditIntervalMs: 300_000, metricsPort: 9102, autohealEnabled: false, waivers: {} });

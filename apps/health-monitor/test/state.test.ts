@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuPercent, memoryUsageBytes, stateFromInspect, toHealthStatus, toRunState, usageFromStats } from "../src/index.js";
+import { byName, compareOrdinal, cpuPercent, memoryUsageBytes, stateFromInspect, toHealthStatus, toRunState, usageFromStats } from "../src/index.js";
 import { inspectFixture, statsFixture } from "./support/fixtures.js";
 
 const now = new Date("2026-11-22T03:20:00Z");
@@ -81,5 +81,13 @@ describe("stats formulas (docker CLI stats_helpers.go)", () => {
   it("has no CPU% without a previous sample, and no usage for a stopped container", () => {
     expect(cpuPercent({ cpu_stats: { system_cpu_usage: 5 }, precpu_stats: {} })).toBeUndefined();
     expect(usageFromStats({ memory_stats: {} })).toBeUndefined();
+  });
+});
+
+describe("name ordering", () => {
+  it("is ordinal (locale-independent): digits, upper case, underscore, lower case", () => {
+    expect(["web", "Web", "b_1", "b-1", "a10", "a9", "_x"].map((name) => ({ name })).sort(byName).map((x) => x.name)).toEqual(["Web", "_x", "a10", "a9", "b-1", "b_1", "web"]);
+    expect(compareOrdinal("a", "a")).toBe(0);
+    expect(compareOrdinal("a", "b")).toBeLessThan(0);
   });
 });

@@ -4,7 +4,7 @@
  * SARIF: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html ; GitHub's `security-severity`:
  * https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
  */
-import { SECURITY_RULES, type Severity } from "@soc/config";
+import { SECURITY_RULES, type Severity } from "@soc/config/security";
 import type { AuditReport } from "./run.js";
 
 /** Output formats of `health-monitor audit`. */

@@ -5,6 +5,7 @@
  * could not be reached.
  */
 import type { ContainerState } from "../state/model.js";
+import { byName } from "../order.js";
 
 /** Verdict for one container: `ok`, `warn` (starting or paused: not failing yet), `fail`. */
 export type Verdict = "ok" | "warn" | "fail";
@@ -55,7 +56,7 @@ export function judgeContainer(c: ContainerState): ContainerVerdict {
 export function evaluateCheck(states: readonly ContainerState[]): CheckResult {
   const counts: Record<Verdict, number> = { ok: 0, warn: 0, fail: 0 };
   const containers = [...states]
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort(byName)
     .map((c) => {
       const v = judgeContainer(c);
       counts[v.verdict]++;

@@ -1,6 +1,6 @@
 /** `health-monitor audit`: the runtime security audit of every selected container. */
-import type { AuditWaiver, Severity } from "@soc/config";
-import { SEVERITIES } from "@soc/config";
+import type { AuditWaiver, Severity } from "@soc/config/security";
+import { SEVERITIES } from "@soc/config/security";
 import { type AuditFormat, formatAudit } from "../audit/format.js";
 import { auditInspected } from "../audit/run.js";
 import type { Engine } from "../docker/engine.js";

@@ -3,7 +3,7 @@
  * `signal` aborts (SIGTERM/SIGINT in the CLI), then shuts down gracefully: loops stop, in-flight engine
  * calls finish, the HTTP server drains.
  */
-import type { AuditWaiver } from "@soc/config";
+import type { AuditWaiver } from "@soc/config/security";
 import { createMetricsRegistry, type MetricsServer, startMetricsServer } from "@soc/metrics";
 import { AutohealMachine, type AutohealPolicy, type SelfMatcher } from "../autoheal/machine.js";
 import { webhookNotifier } from "../autoheal/notify.js";

@@ -9,10 +9,11 @@
  * docker/cli `client.NegotiateAPIVersion`.
  */
 import { readFile } from "node:fs/promises";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { classifyEngineError, EngineApiError, EngineUnreachableError } from "../errors.js";
 import type { InspectJson } from "../inspect/types.js";
 import type { StatsJson } from "../state/stats.js";
+import { loadDockerode } from "./dockerode-load.js";
 import { type DockerEndpoint, formatEndpoint } from "./endpoint.js";
 
 /** One row of `GET /containers/json`. */
@@ -128,7 +129,8 @@ class DockerodeEngine implements Engine {
   private connect(): Promise<Clients> {
     if (this.clients) return this.clients;
     const p = (async () => {
-      const probe = new Docker({ ...this.base, timeout: this.timeoutMs });
+      const DockerClient = loadDockerode();
+      const probe = new DockerClient({ ...this.base, timeout: this.timeoutMs });
       let v: { Version: string; ApiVersion: string };
       try {
         v = await probe.version();
@@ -142,8 +144,8 @@ class DockerodeEngine implements Engine {
         throw new EngineApiError("negotiate API version", undefined, (err as Error).message, { cause: err });
       }
       return {
-        api: new Docker({ ...this.base, timeout: this.timeoutMs, version: `v${negotiated}` }),
-        stream: new Docker({ ...this.base, version: `v${negotiated}` }),
+        api: new DockerClient({ ...this.base, timeout: this.timeoutMs, version: `v${negotiated}` }),
+        stream: new DockerClient({ ...this.base, version: `v${negotiated}` }),
         engine: { version: v.Version, apiVersion: v.ApiVersion, negotiated },
       };
     })();

@@ -3,7 +3,7 @@
  * (the same rules compose-gen's lint applies to Compose files). Pure.
  * Field meanings: https://docs.docker.com/reference/api/engine/version/v1.47/#tag/Container/operation/ContainerInspect
  */
-import type { ContainerFacts, MountFact, PortFact } from "@soc/config";
+import type { ContainerFacts, MountFact, PortFact } from "@soc/config/security";
 import type { InspectJson } from "./types.js";
 
 /** The container's name without the leading `/` the API adds (falls back to the short id). */

@@ -4,7 +4,7 @@
  * when the container is destroyed or leaves the selection.
  */
 import { type Counter, counter, type Gauge, gauge, type Histogram, histogram, type MetricsRegistry } from "@soc/metrics";
-import type { Severity } from "@soc/config";
+import type { Severity } from "@soc/config/security";
 import { HEALTH_STATUSES, RUN_STATES, type ContainerState } from "../state/model.js";
 
 /** Every metric of the monitor. */

@@ -3,10 +3,10 @@
  * periodic full reconciles, publishes metrics, runs the runtime audit on an interval and drives autoheal.
  * All IO goes through the {@link Engine} port; `close()` stops every loop.
  */
-import type { AuditWaiver } from "@soc/config";
+import type { AuditWaiver } from "@soc/config/security";
 import type { AutohealDecision, AutohealMachine } from "../autoheal/machine.js";
 import type { AutohealNotice, Notifier } from "../autoheal/notify.js";
-import { type AuditReport, auditInspected, findingsByRule } from "../audit/run.js";
+import { type AuditReport, type AuditSubject, auditSubjectOf, auditSubjects, findingsByRule } from "../audit/run.js";
 import type { Engine } from "../docker/engine.js";
 import { sleep } from "../events/backoff.js";
 import type { ContainerEvent } from "../events/event.js";
@@ -18,6 +18,7 @@ import { type LabelSelector, matchesLabels, toDockerLabelFilter } from "../state
 import { type ContainerState, stateFromInspect } from "../state/model.js";
 import { usageFromStats } from "../state/stats.js";
 import { type MonitorMetrics, publishAudit, publishContainer, publishHealth, unpublishContainer } from "./metrics.js";
+import { byName } from "../order.js";
 
 /** Settings of a {@link Monitor} (durations in ms). */
 export interface MonitorOptions {
@@ -47,7 +48,8 @@ export interface MonitorOptions {
 /** The daemon. `start()` once, `close()` to stop. */
 export class Monitor {
   private readonly store = new Map<string, ContainerState>();
-  private readonly inspected = new Map<string, InspectJson>();
+  /** Audit input per container id (facts, not the inspect JSON: see {@link AuditSubject}). */
+  private readonly subjects = new Map<string, AuditSubject>();
   private readonly refreshing = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private readonly ac = new AbortController();
@@ -121,7 +123,7 @@ export class Monitor {
 
   /** The current model, sorted by name. */
   containers(): ContainerState[] {
-    return [...this.store.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.store.values()].sort(byName);
   }
 
   /** One container by id. */
@@ -155,7 +157,7 @@ export class Monitor {
 
   /** Runs the security audit over the last inspect of every container and publishes it. */
   runAudit(): AuditReport {
-    const report = auditInspected([...this.inspected.values()], this.o.waivers ?? {});
+    const report = auditSubjects([...this.subjects.values()], this.o.waivers ?? {});
     this.lastAudit = report;
     const m = this.o.metrics;
     if (m) {
@@ -201,7 +203,7 @@ export class Monitor {
     }
     const prev = this.store.get(id);
     const next = stateFromInspect(i, new Date(this.now()), i.State?.Running ? prev?.resources : undefined);
-    this.inspected.set(id, i);
+    this.subjects.set(id, auditSubjectOf(i));
     this.update(next, prev, "inspect");
   }
 
@@ -220,7 +222,7 @@ export class Monitor {
   private remove(id: string): void {
     const prev = this.store.get(id);
     this.store.delete(id);
-    this.inspected.delete(id);
+    this.subjects.delete(id);
     this.o.autoheal?.machine.forget(id);
     if (prev && this.o.metrics) {
       unpublishContainer(this.o.metrics, prev.name);
