@@ -98,6 +98,7 @@ export async function main(e: CliEnv): Promise<number> {
 
   program
     .command("watch")
+    .alias("run")
     .description("run the monitor: events, metrics, periodic audit and (opt-in) autoheal, until SIGTERM")
     .option("-l, --label <key[=value]>", "only containers with this label (repeatable)", collectLabel, [] as LabelSelector[])
     .option("--autoheal", "restart unhealthy containers labelled <autoheal.label>=true (overrides autoheal.enabled)")

@@ -27,12 +27,17 @@ function env(engine: FakeEngine, argv: string[], vars: Record<string, string> = 
 }
 
 describe("health-monitor CLI (dist)", () => {
+  it("accepts `run` as the daemon command compose-gen starts (`run --config <file>`), an alias of watch", () => {
+    const out = execFileSync(process.execPath, [cli, "run", "--help"], { encoding: "utf8" });
+    expect(out).toMatch(/^Usage: health-monitor watch\|run /m);
+  });
+
   it("prints usage with --help and exits 0", () => {
     const out = execFileSync(process.execPath, [cli, "--help"], { encoding: "utf8" });
     expect(out).toMatch(/^Usage: health-monitor/m);
     expect(out).toMatch(/check \[options\]/);
     expect(out).toMatch(/audit \[options\]/);
-    expect(out).toMatch(/watch \[options\]/);
+    expect(out).toMatch(/watch\|run \[options\]/);
   });
 
   it("rejects an unknown option with exit code 1 and names it", () => {
