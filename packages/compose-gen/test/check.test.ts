@@ -1,36 +1,17 @@
 /** `compose-gen all`, `k8s` and `check` through the built CLI (child process), and `checkDrift` directly. */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkDrift, compareFile } from "../src/index.js";
 import { EXAMPLES } from "./support/configs.js";
+import { runCli, useCliWorkdir } from "./support/cli.js";
 
-const CLI = path.resolve(import.meta.dirname, "../dist/cli.js");
-const run = promisify(execFile);
+const work = useCliWorkdir("compose-gen-check-");
+const cli = (args: string[]) => runCli(args, work.dir);
+
 const CONFIG = path.join(EXAMPLES, "pi-edge.yaml");
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: dir });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-let dir: string;
-beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm --filter @soc/compose-gen build\` first (turbo's test task does)`);
-  dir = await mkdtemp(path.join(tmpdir(), "compose-gen-check-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 describe("compose-gen all / check", () => {
   it("all writes compose/ and k8s/, reports what cannot run on Kubernetes; check then exits 0", async () => {
@@ -41,7 +22,7 @@ describe("compose-gen all / check", () => {
     expect(r.stdout).toContain("wrote out/k8s/daemonset-edge-agent.yaml");
     expect(r.stdout).toContain("kubectl apply -k out/k8s");
     expect(r.stderr).toMatch(/not on Kubernetes: suricata — uses the host network namespace/);
-    expect(await readFile(path.join(dir, "out/k8s/UNSUPPORTED.md"), "utf8")).toContain("- **suricata** (`services.suricata`)");
+    expect(await readFile(path.join(work.dir, "out/k8s/UNSUPPORTED.md"), "utf8")).toContain("- **suricata** (`services.suricata`)");
 
     const ok = await cli(["check", CONFIG, "-o", "out"]);
     expect(ok.code).toBe(0);
@@ -50,17 +31,17 @@ describe("compose-gen all / check", () => {
   });
 
   it("check ignores the files users are told to create (compose/.env, k8s/secrets.env)", async () => {
-    await writeFile(path.join(dir, "out/compose/.env"), "AWS_ACCESS_KEY_ID=x\n");
-    await writeFile(path.join(dir, "out/k8s/secrets.env"), "AWS_ACCESS_KEY_ID=x\n");
+    await writeFile(path.join(work.dir, "out/compose/.env"), "AWS_ACCESS_KEY_ID=x\n");
+    await writeFile(path.join(work.dir, "out/k8s/secrets.env"), "AWS_ACCESS_KEY_ID=x\n");
     expect((await cli(["check", CONFIG, "-o", "out"])).code).toBe(0);
   });
 
   it("check exits 1 with a unified diff after a generated file was edited, deleted or added", async () => {
-    const file = path.join(dir, "out/k8s/deployment-redis.yaml");
+    const file = path.join(work.dir, "out/k8s/deployment-redis.yaml");
     const text = await readFile(file, "utf8");
     await writeFile(file, text.replace("imagePullPolicy: IfNotPresent", "imagePullPolicy: Always"));
-    await unlink(path.join(dir, "out/k8s/service-edge-agent.yaml"));
-    await writeFile(path.join(dir, "out/k8s/deployment-old.yaml"), "kind: Deployment\n");
+    await unlink(path.join(work.dir, "out/k8s/service-edge-agent.yaml"));
+    await writeFile(path.join(work.dir, "out/k8s/deployment-old.yaml"), "kind: Deployment\n");
     const r = await cli(["check", CONFIG, "-o", "out"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("--- a/k8s/deployment-redis.yaml\ton disk\n+++ b/k8s/deployment-redis.yaml\tgenerated\n");
@@ -71,13 +52,13 @@ describe("compose-gen all / check", () => {
     expect(r.stderr).toContain("drift: 1 modified, 1 missing, 1 extra file(s) in out; run: compose-gen all");
 
     expect((await cli(["all", CONFIG, "-o", "out"])).code).toBe(0);
-    await unlink(path.join(dir, "out/k8s/deployment-old.yaml"));
+    await unlink(path.join(work.dir, "out/k8s/deployment-old.yaml"));
     expect((await cli(["check", CONFIG, "-o", "out"])).code).toBe(0);
   });
 
   it("k8s writes only k8s/; a second run leaves every file unchanged", async () => {
     expect((await cli(["k8s", CONFIG, "-o", "k8s-only"])).code).toBe(0);
-    expect(existsSync(path.join(dir, "k8s-only/compose"))).toBe(false);
+    expect(existsSync(path.join(work.dir, "k8s-only/compose"))).toBe(false);
     const again = await cli(["k8s", CONFIG, "-o", "k8s-only"]);
     expect(again.stdout).not.toMatch(/^wrote /m);
     expect(again.stdout).toContain("unchanged k8s-only/k8s/kustomization.yaml");
@@ -88,7 +69,8 @@ describe("checkDrift", () => {
   it("reports modified, missing and extra files in the owned folders only, sorted", async () => {
     const root = await mkdtemp(path.join(tmpdir(), "compose-gen-drift-"));
     try {
-      await run("mkdir", ["-p", path.join(root, "k8s"), path.join(root, "elsewhere")]);
+      await mkdir(path.join(root, "k8s"), { recursive: true });
+      await mkdir(path.join(root, "elsewhere"), { recursive: true });
       await writeFile(path.join(root, "k8s/a.yaml"), "a: 1\n");
       await writeFile(path.join(root, "k8s/same.yaml"), "same\n");
       await writeFile(path.join(root, "k8s/stale.yaml"), "old\n");
