@@ -46,7 +46,7 @@ export interface DetectorParams {
  * How it was chosen (and held-out scores) is documented in the package README, "Detection quality on NAB".
  */
 export const DEFAULT_DETECTOR_PARAMS: Readonly<DetectorParams> = Object.freeze({
-  adaptive: Object.freeze({ alpha: 0.02, clip: 3, warmup: 30, zHalf: 4, relativeFloor: 1e-3, absoluteFloor: 1e-9 }),
+  adaptive: Object.freeze({ alpha: 0.01, clip: 3, warmup: 30, zHalf: 4, relativeFloor: 1e-3, absoluteFloor: 1e-9 }),
   seasonal: Object.freeze({
     periodMs: DAY_MS,
     buckets: 96,
@@ -63,11 +63,11 @@ export const DEFAULT_DETECTOR_PARAMS: Readonly<DetectorParams> = Object.freeze({
   }),
   cusum: Object.freeze({ alpha: 0.01, k: 0.5, h: 50, clip: 8, warmup: 50, relativeFloor: 1e-3 }),
   flatline: Object.freeze({ shortAlpha: 0.1, longAlpha: 0.005, warmup: 100, nullTailRate: 2 }),
-  rarity: Object.freeze({ zMin: 1, growth: 1.15, bins: 48, horizon: 3000, priorWeight: 200, prior: "gaussian", priorRate: 1 }),
+  rarity: Object.freeze({ zMin: 1, growth: 1.15, bins: 48, horizon: 3000, priorWeight: 50, prior: "gaussian", priorRate: 1 }),
   seasonalSelectRatio: 0.7,
   halfLog10: 4,
-  eventThreshold: 0.4,
+  eventThreshold: 0.35,
   alertThreshold: 0.65,
-  holdDownSamples: 60,
+  holdDownSamples: 30,
   holdDownFactor: 0.3,
 }) as Readonly<DetectorParams>;
