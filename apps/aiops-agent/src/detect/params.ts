@@ -3,7 +3,7 @@ import type { CusumOptions } from "./cusum.js";
 import type { FlatlineOptions } from "./flatline.js";
 import type { RarityOptions } from "./rarity.js";
 import type { SeasonalOptions } from "./seasonal.js";
-import { DAY_MS } from "./seasonal.js";
+import { DEFAULT_SEASONAL_OPTIONS } from "./seasonal.js";
 
 /** Parameters of the production {@link CombinedDetector} (one set for every series; NAB uses the same). */
 export interface DetectorParams {
@@ -47,20 +47,8 @@ export interface DetectorParams {
  */
 export const DEFAULT_DETECTOR_PARAMS: Readonly<DetectorParams> = Object.freeze({
   adaptive: Object.freeze({ alpha: 0.01, clip: 3, warmup: 30, zHalf: 4, relativeFloor: 1e-3, absoluteFloor: 1e-9 }),
-  seasonal: Object.freeze({
-    periodMs: DAY_MS,
-    buckets: 96,
-    offsetMs: 0,
-    levelAlpha: 0.05,
-    seasonAlpha: 0.15,
-    scaleAlpha: 0.1,
-    clip: 3,
-    warmupPeriods: 2,
-    zHalf: 4,
-    bucketFloor: 0.25,
-    scalePrior: 5,
-    phaseTolerance: 0,
-  }),
+  // The seasonal model runs with its documented defaults (the NAB tuning kept them).
+  seasonal: Object.freeze({ ...DEFAULT_SEASONAL_OPTIONS }),
   cusum: Object.freeze({ alpha: 0.01, k: 0.5, h: 50, clip: 8, warmup: 50, relativeFloor: 1e-3 }),
   flatline: Object.freeze({ shortAlpha: 0.1, longAlpha: 0.005, warmup: 100, nullTailRate: 2 }),
   rarity: Object.freeze({ zMin: 1, growth: 1.15, bins: 48, horizon: 3000, priorWeight: 50, prior: "gaussian", priorRate: 1 }),
