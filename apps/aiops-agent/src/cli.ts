@@ -1,11 +1,16 @@
 #!/usr/bin/env node
+/**
+ * `aiops-agent` entry point: wires the command tree to the process (the only place that reads `process`).
+ * @module
+ */
 import { Command } from "commander";
 import { VERSION } from "./index.js";
+import { registerRunCommand } from "./commands/run/register.js";
 import { NabInputError } from "./nab/csv.js";
 import { runNab } from "./nab/runner.js";
 
 const program = new Command("aiops-agent")
-  .description("Watches host metrics and scores them for anomalies (collection and alerting: see issue 6).")
+  .description("Watches host metrics, scores them for anomalies and sends alerts that reach people once.")
   .version(VERSION);
 
 program
@@ -23,6 +28,8 @@ program
     const ms = Math.round(performance.now() - started);
     console.log(JSON.stringify({ files: summary.files.length, rows: summary.rows, out: opts.out, ms }));
   });
+
+registerRunCommand(program, { env: process.env });
 
 program.parseAsync().catch((err: unknown) => {
   // typed input errors and fs errors (ENOENT, EACCES) carry a complete message; anything else gets a stack

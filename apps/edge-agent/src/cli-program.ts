@@ -3,6 +3,8 @@
  * @module
  */
 import { Command, InvalidArgumentError } from "commander";
+import { registerOpenSearchCommands } from "./commands/opensearch/register.js";
+import { registerRunCommand } from "./commands/run/register.js";
 import { formatSummary, summarizeEveFiles } from "./commands/summarize.js";
 import { VERSION } from "./index.js";
 
@@ -10,6 +12,8 @@ import { VERSION } from "./index.js";
 export interface CliIo {
   /** Standard output (one call per printed block). */
   out(text: string): void;
+  /** Standard error: diagnostics and progress (one call per printed block). */
+  err(text: string): void;
   /** Sets the exit code the entry point should use. */
   setExitCode(code: number): void;
 }
@@ -42,7 +46,7 @@ interface ParseFlags {
  */
 export function createProgram(io: CliIo): Command {
   const program = new Command("edge-agent")
-    .description("Ships Suricata EVE events to OpenSearch exactly once per event (shipping: not wired yet, see issue 3).")
+    .description("Ships Suricata EVE events to OpenSearch exactly once per event.")
     .version(VERSION);
 
   program
@@ -66,5 +70,7 @@ export function createProgram(io: CliIo): Command {
       io.out(o.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
       if (summary.missingFiles.length > 0) io.setExitCode(2);
     });
+  registerRunCommand(program, io);
+  registerOpenSearchCommands(program, io);
   return program;
 }

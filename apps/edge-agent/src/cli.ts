@@ -8,6 +8,7 @@ import { createProgram } from "./cli-program.js";
 
 const program = createProgram({
   out: (text) => console.log(text),
+  err: (text) => console.error(text),
   setExitCode: (code) => {
     process.exitCode = code;
   },

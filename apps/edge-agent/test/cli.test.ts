@@ -17,7 +17,7 @@ afterEach(async () => {
 async function run(...args: string[]): Promise<{ out: string; code: number }> {
   let out = "";
   let code = 0;
-  const program = createProgram({ out: (t) => (out += t), setExitCode: (c) => (code = c) });
+  const program = createProgram({ out: (t) => (out += t), err: (t) => (out += t), setExitCode: (c) => (code = c) });
   program.exitOverride().configureOutput({ writeOut: (t) => (out += t), writeErr: (t) => (out += t) });
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (t) => (out += t), writeErr: (t) => (out += t) });
   try {
