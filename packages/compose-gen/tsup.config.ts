@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { defineConfig, type Options } from "tsup";
+import { formatThirdPartyNotices, packageRootsOf, readBundledPackage } from "./src/notices/third-party.ts";
 
 type EsbuildPlugin = NonNullable<Options["esbuildPlugins"]>[number];
 
@@ -15,6 +16,15 @@ const userlandPunycode: EsbuildPlugin = {
     build.onResolve({ filter: /^punycode$/ }, (args) => build.resolve("punycode/", { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer }));
   },
 };
+
+/** Writes dist/THIRD_PARTY_LICENSES.md for the npm code inlined in the CLI bundle, from esbuild's metafile. */
+function writeThirdPartyNotices(): void {
+  const metafile = "dist/metafile-esm.json";
+  const meta = JSON.parse(readFileSync(metafile, "utf8")) as { inputs: Record<string, unknown> };
+  const packages = packageRootsOf(Object.keys(meta.inputs)).map(readBundledPackage);
+  writeFileSync("dist/THIRD_PARTY_LICENSES.md", formatThirdPartyNotices(packages, "compose-gen CLI"));
+  rmSync(metafile);
+}
 
 const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -44,6 +54,8 @@ export default defineConfig([
     platform: "node",
     noExternal: ["@soc/config", "commander", "yaml", "zod", "diff", /^kubernetes-models/, /^@kubernetes-models\//],
     esbuildPlugins: [userlandPunycode],
+    metafile: true,
+    onSuccess: async () => writeThirdPartyNotices(),
     define: { __COMPOSE_GEN_VERSION__: JSON.stringify(pkg.version) },
     // Bundled CommonJS dependencies (commander) call require(): give the ESM bundle one.
     banner: { js: 'import { createRequire as __cgCreateRequire } from "node:module"; const require = __cgCreateRequire(import.meta.url);' },
