@@ -157,7 +157,7 @@ export interface ReceiverStats {
 export interface AlertStats {
   /** Observations passed to {@link AlertSink.observe}. */
   readonly observations: number;
-  /** Observations that changed nothing (repeated anomalous points of a firing alert, normal points of an inactive one). */
+  /** Observations that caused no transition (repeated anomalous points of a firing alert, normal points of an inactive one). */
   readonly deduplicated: number;
   /** Alerts currently firing. */
   readonly firing: number;
