@@ -109,6 +109,8 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number; requestId?: string };
   $retryable?: { throttling?: boolean };
   $fault?: unknown;
+  /** Node.js system error code (`ECONNRESET`, `ENOTFOUND`, …) of network failures. */
+  code?: unknown;
 }
 
 function shape(err: unknown): SdkErrorShape {
@@ -127,11 +129,18 @@ export function isThrottlingError(err: unknown): boolean {
   return (typeof e.name === "string" && THROTTLING_CODES.has(e.name)) || e.$metadata?.httpStatusCode === 429 || e.$retryable?.throttling === true;
 }
 
-/** True when `err` is a transient server-side failure worth retrying (HTTP 500, 502, 503, 504, or `InternalException`). */
+/** Network error codes that usually pass (connection reset or timed out, DNS try again). */
+const TRANSIENT_NETWORK_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ECONNABORTED"]);
+
+/**
+ * True when `err` is a transient failure worth retrying: HTTP 500/502/503/504, `InternalException`, an SDK
+ * `TimeoutError`, or a reset/timed-out connection.
+ */
 export function isTransientServerError(err: unknown): boolean {
   const e = shape(err);
   const status = e.$metadata?.httpStatusCode;
-  return e.name === "InternalException" || status === 500 || status === 502 || status === 503 || status === 504;
+  return e.name === "InternalException" || e.name === "TimeoutError" || status === 500 || status === 502 || status === 503 || status === 504 ||
+    (typeof e.code === "string" && TRANSIENT_NETWORK_CODES.has(e.code));
 }
 
 /** True when `err` is the `ResourceNotFoundException` DescribeDomain returns for a domain that does not exist. */
@@ -148,7 +157,8 @@ export function isResourceNotFound(err: unknown): boolean {
 export function toAwsApiError(err: unknown, operation: DomainOperation, attempts: number): AwsApiError {
   if (err instanceof AwsApiError) return err;
   const e = shape(err);
-  const code = typeof e.name === "string" && e.name !== "" ? e.name : "UnknownError";
+  // Network failures are plain `Error`s with a system code (ENOTFOUND, ECONNREFUSED, …): that code names them best.
+  const code = typeof e.code === "string" && (e.name === "Error" || e.name === undefined) ? e.code : typeof e.name === "string" && e.name !== "" ? e.name : "UnknownError";
   const message = typeof e.message === "string" && e.message !== "" ? e.message : String(err);
   return new AwsApiError(operation, code, message, e.$metadata?.requestId, e.$metadata?.httpStatusCode, attempts, { cause: err });
 }

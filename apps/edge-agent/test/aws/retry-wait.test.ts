@@ -38,6 +38,17 @@ describe("callWithRetry", () => {
     expect((err as Error).message).toBe("CreateDomain failed: ThrottlingException: Rate exceeded (HTTP 400, request id req-9, after 3 attempts)");
   });
 
+  it("retries a reset connection; names a DNS failure by its system code without retrying it", async () => {
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    let calls = 0;
+    expect(await callWithRetry("DescribeDomain", async () => (calls++ === 0 ? Promise.reject(reset) : "ok"), { sleep: async () => {} })).toBe("ok");
+    const dns = Object.assign(new Error("getaddrinfo ENOTFOUND es.eu-west-1.amazonaws.com"), { code: "ENOTFOUND" });
+    calls = 0;
+    const err = await callWithRetry("DescribeDomain", () => (calls++, Promise.reject(dns)), { sleep: async () => {} }).catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect((err as Error).message).toBe("DescribeDomain failed: ENOTFOUND: getaddrinfo ENOTFOUND es.eu-west-1.amazonaws.com");
+  });
+
   it("does not retry access denied", async () => {
     let calls = 0;
     const err = await callWithRetry("DescribeDomain", () => {
