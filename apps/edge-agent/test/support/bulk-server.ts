@@ -75,6 +75,12 @@ export class BulkTestServer {
   readonly indices = new Map<string, Map<string, StoredDoc>>();
   readonly templates = new Map<string, unknown>();
   readonly policies = new Map<string, { policy: unknown; seqNo: number; version: number }>();
+  /**
+   * Optional hook run for every request after its body was read (gunzipped): return a response to answer with it
+   * instead of the normal routing (e.g. 401, or 404 for a cluster without ISM), or `undefined` to continue. Tests
+   * also use it to look at request headers (`authorization`, `content-encoding`).
+   */
+  interceptor: ((req: IncomingMessage, body: Buffer) => { status: number; body: string } | undefined) | undefined;
   readonly stats: BulkServerStats = {
     requests: 0,
     bulkRequests: 0,
@@ -210,6 +216,12 @@ export class BulkTestServer {
       body = await this.#readBody(req);
     } catch {
       return; // client went away
+    }
+    const intercepted = this.interceptor?.(req, body);
+    if (intercepted) {
+      res.writeHead(intercepted.status, { "content-type": "application/json; charset=UTF-8" });
+      res.end(intercepted.body);
+      return;
     }
     let status = 200;
     let out: string;

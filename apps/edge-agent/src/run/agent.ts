@@ -1,0 +1,190 @@
+/**
+ * `edge-agent run` as a function: from {@link RunSettings} to a {@link RunSummary}. Wires the IO around the
+ * {@link Pipeline}: the OpenSearch client (endpoint, or an AWS domain resolved once), the idempotent index setup
+ * (retried while transient; fatal on 401/403/400), the metrics server (/metrics, /healthz, /readyz = index setup
+ * done and no fatal error), the dead-letter file, one {@link FileSource} per EVE path (+ the unix_stream socket in
+ * daemon mode), and the {@link BulkDeliverer}. Settings and IO come in as parameters; nothing here reads the
+ * environment.
+ * @module
+ */
+import { mkdir } from "node:fs/promises";
+import type { Client } from "@opensearch-project/opensearch";
+import { createMetricsRegistry, type MetricsServer, startMetricsServer } from "@soc/metrics";
+import type { Logger } from "pino";
+import { checkpointPathFor, type RunSettings } from "../config-map.js";
+import { resolveAwsDomainEndpoint } from "../opensearch/aws-endpoint.js";
+import { OpenSearchBulkTransport } from "../opensearch/bulk-transport.js";
+import { type AwsCredentialProvider, createOpenSearchClient } from "../opensearch/client.js";
+import { ensureIndexSetup, IndexSetupError } from "../opensearch/index-setup.js";
+import type { EndpointTarget } from "../opensearch/target.js";
+import { createCore } from "../options.js";
+import type { IngestItem } from "../pipeline/ingest.js";
+import { registerEdgeMetrics } from "../telemetry/metrics.js";
+import { DeadLetterFile } from "./dead-letter-file.js";
+import { BulkDeliverer } from "./deliver.js";
+import { type BatchSink, Pipeline } from "./pipeline.js";
+import { abortableSleep } from "./sleep.js";
+import { SocketSource } from "./socket-source.js";
+import { FileSource, type InputSource } from "./source.js";
+import { createRunStats, type RunStatus, type RunSummary, summarize } from "./stats.js";
+
+/** Options of {@link runAgent}. */
+export interface AgentOptions {
+  readonly settings: RunSettings;
+  /** `--once`: read every file to its end, ship, wait for all acknowledgements, stop. */
+  readonly once: boolean;
+  /** Graceful stop (SIGTERM/SIGINT). */
+  readonly stop: AbortSignal;
+  /** Time in-flight batches get after a stop, ms (default 10 000). */
+  readonly shutdownTimeoutMs?: number;
+  /** Metrics server address, or `false` for none. */
+  readonly metrics: { readonly host: string; readonly port: number } | false;
+  /** Install the index template and ISM policy first (default true). */
+  readonly indexSetup?: boolean;
+  readonly log: Logger;
+  /** Called once the metrics server listens (tests read the bound port). */
+  readonly onMetricsListening?: (url: string) => void;
+  /** SigV4 credentials (default: the AWS SDK's Node provider chain). */
+  readonly credentials?: AwsCredentialProvider;
+  /** Checkpoint save period, ms (default 1000). */
+  readonly checkpointIntervalMs?: number;
+}
+
+async function endpointOf(o: AgentOptions): Promise<EndpointTarget> {
+  const t = o.settings.opensearch;
+  if (t.mode === "endpoint") return t;
+  const url = await resolveAwsDomainEndpoint(t, o.credentials ? { credentials: o.credentials } : {});
+  o.log.info({ domain: t.domainName, url }, "resolved the OpenSearch Service domain endpoint");
+  return { mode: "endpoint", url, auth: { type: "sigv4", region: t.region, service: "es" }, tls: { insecureSkipVerify: false } };
+}
+
+/** Runs the index setup, retrying transient failures with backoff until it succeeds, fails for good, or `stop`. */
+async function setupIndices(client: Client, o: AgentOptions, onIsm: (ok: boolean) => void): Promise<string | undefined> {
+  const { indexPrefix, retentionDays } = o.settings.indexSetup;
+  for (let attempt = 0; !o.stop.aborted; attempt++) {
+    try {
+      const r = await ensureIndexSetup(client, { indexPrefix, retentionDays });
+      onIsm(r.ism !== "unavailable");
+      if (r.ism === "unavailable") o.log.warn({ policy: r.policyId, reason: r.ismReason }, "ISM is not available on this cluster: indices are not deleted after retentionDays");
+      o.log.info({ template: r.templateName, policy: r.policyId, ism: r.ism }, "index setup done");
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof IndexSetupError) || !err.retryable) return `index setup: ${(err as Error).message}`;
+      const max = o.settings.shipper.maxAttempts;
+      if (max > 0 && attempt + 1 >= max) return `index setup: ${err.message} (after ${max} attempts)`;
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
+      o.log.warn({ err: err.message, attempt, delayMs: Math.round(delay) }, "index setup failed, retrying");
+      await abortableSleep(delay, o.stop);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs the agent until the inputs end (`once`), `stop`, or a fatal error.
+ *
+ * @returns the summary; `exitCode` is 0 for ok/stopped, 1 for fatal/incomplete, 2 for a missing input file.
+ * @throws setup errors before anything is read: `CheckpointFormatError` (corrupt checkpoint), fs errors creating the
+ *   state directories, `DomainEndpointError`, `OpenSearchClientSetupError`, the metrics server's bind error.
+ */
+export async function runAgent(o: AgentOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const s = o.settings;
+  const stats = createRunStats();
+  let pipeline: Pipeline | undefined;
+  let setupDone = false;
+  let fatalReason: string | undefined;
+  const sources: InputSource[] = [];
+  const registry = createMetricsRegistry({ defaultLabels: { app: "edge-agent" } });
+  const metrics = registerEdgeMetrics(registry, {
+    stats,
+    gauges: () => ({
+      bufferedBytes: pipeline?.bufferedBytes ?? 0,
+      inFlightBytes: pipeline?.inFlightBytes ?? 0,
+      inputPaused: pipeline?.inputPaused ?? false,
+      fatal: fatalReason !== undefined || pipeline?.fatal !== undefined,
+    }),
+    lag: async () => {
+      const out = new Map<string, number>();
+      for (const src of sources) {
+        const lag = await src.lagBytes();
+        if (lag !== undefined) out.set(src.name, lag);
+      }
+      return out;
+    },
+  });
+  let server: MetricsServer | undefined;
+  let client: Client | undefined;
+  let deadLetter: DeadLetterFile | undefined;
+  const finish = (status: RunStatus, reason?: string): RunSummary => summarize(stats, status, (performance.now() - started) / 1000, reason);
+  try {
+    if (o.metrics) {
+      server = await startMetricsServer({ registry, host: o.metrics.host, port: o.metrics.port, logger: o.log });
+      server.registerReadinessCheck("shipping", () => {
+        const fatal = fatalReason ?? pipeline?.fatal?.reason;
+        if (fatal) return { ok: false, reason: fatal };
+        return setupDone ? true : { ok: false, reason: "index setup not done" };
+      });
+      o.onMetricsListening?.(server.url);
+      o.log.info({ url: server.url }, "metrics server listening");
+    }
+    const target = await endpointOf(o);
+    client = await createOpenSearchClient(target, { requestTimeoutMs: s.shipper.requestTimeoutMs, compression: s.shipper.compression }, o.credentials ? { credentials: o.credentials } : {});
+    if (o.indexSetup ?? true) {
+      fatalReason = await setupIndices(client, o, (ok) => metrics.setIsmAvailable(ok));
+      if (fatalReason) {
+        o.log.error({ reason: fatalReason }, "index setup failed: nothing shipped");
+        return finish("fatal", fatalReason);
+      }
+      if (o.stop.aborted) return finish("stopped");
+    }
+    setupDone = true;
+
+    await mkdir(s.checkpointDir, { recursive: true });
+    deadLetter = await DeadLetterFile.open(s.deadLetterPath);
+    const cores = s.evePaths.map((p) => createCore({ ...s.core, evePath: p, checkpointPath: checkpointPathFor(s.checkpointDir, p) }));
+    const core = createCore({ ...s.core });
+    for (const c of cores) sources.push(await FileSource.open(c, !o.once));
+    if (s.socketPath !== undefined && !o.once) sources.push(new SocketSource(s.socketPath, core, o.log));
+    const deliverer = new BulkDeliverer<IngestItem>({
+      transport: new OpenSearchBulkTransport(client),
+      deadLetter,
+      opType: core.options.opType,
+      sensorId: core.options.sensorId,
+      backoff: () => core.createBackoff(),
+      maxAttempts: s.shipper.maxAttempts,
+      onExhausted: o.once ? "hold" : "dead-letter",
+      stats,
+      log: o.log,
+      observeRequest: (status, seconds) => metrics.observeRequest(status, seconds),
+      describe: (it) => ({ file: it.progress.file.path }),
+    });
+    // The ship-directly ↔ durable-buffer switch: the buffer/supervisor replace this selector (see README).
+    const direct: BatchSink = deliverer;
+    pipeline = new Pipeline({
+      sources,
+      batcher: core.createBatcher<IngestItem>(),
+      sink: () => direct,
+      deadLetter,
+      concurrency: s.shipper.concurrency,
+      stats,
+      sensorId: core.options.sensorId,
+      log: o.log,
+      ...(o.checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs: o.checkpointIntervalMs }),
+    });
+    o.log.info({ inputs: sources.map((x) => x.name), once: o.once, concurrency: s.shipper.concurrency }, "shipping");
+    const out = await pipeline.run({ once: o.once, stop: o.stop, shutdownTimeoutMs: o.shutdownTimeoutMs ?? 10_000 });
+    if (out.fatal) return finish("fatal", out.fatal.status ? `HTTP ${out.fatal.status}: ${out.fatal.reason}` : out.fatal.reason);
+    if (out.stopped) {
+      if (stats.undelivered > 0) o.log.warn({ undelivered: stats.undelivered }, "stopped with events unacknowledged: they are re-read on restart");
+      return finish("stopped");
+    }
+    if (o.once && stats.missingFiles.some((p) => s.evePaths.includes(p))) return finish("missing_input", `not found: ${stats.missingFiles.join(", ")}`);
+    if (stats.undelivered > 0) return finish("incomplete", `${stats.undelivered} events not delivered (retry.maxAttempts = ${s.shipper.maxAttempts}); they stay behind the checkpoint`);
+    return finish("ok");
+  } finally {
+    await deadLetter?.close().catch((err: unknown) => o.log.error({ err }, "closing the dead-letter file failed"));
+    await client?.close().catch((err: unknown) => o.log.error({ err }, "closing the OpenSearch client failed"));
+    await server?.close();
+  }
+}
