@@ -75,11 +75,12 @@ export interface BufferStats {
   /** Highest `fill` seen since the buffer was opened (for a gauge and for sizing). */
   readonly highWater: number;
   /**
-   * Most important priority currently refused, or `null` when every priority is admitted: 2 means flows/stats are
-   * refused, 1 means protocol logs too, 0 means the buffer is full (`full`).
+   * Most important priority currently refused for a typical record (1 entry; for bytes, the average record size
+   * appended so far), or `null` when every priority is admitted: 2 means flows/stats are refused, 1 means protocol
+   * logs too, 0 means the buffer is full (`full`).
    */
   readonly refusing: EventPriority | null;
-  /** `true` when even priority 0 is refused (no room for one more event). */
+  /** `true` when even priority 0 is refused (no room for one more typical event). */
   readonly full: boolean;
 }
 
@@ -97,8 +98,8 @@ export interface DurableBuffer {
   append(records: readonly BufferRecord[]): Promise<void>;
 
   /**
-   * `true` if a record of `bytes` (raw line + metadata) at `priority` would be admitted now. Synchronous and
-   * advisory: lets the caller stop reading before building records.
+   * `true` if a record of `bytes` (UTF-8 bytes of `raw` + `index` + `id` + `eventType`) at `priority` would be
+   * admitted now. Synchronous and advisory: lets the caller stop reading before building records.
    */
   hasRoom(bytes: number, priority: EventPriority): boolean;
 

@@ -50,7 +50,7 @@ describe("spool frame codec", () => {
     const { bytes, sizes } = encodeFrames(0, [rec(1), rec(2)]);
     const s0 = sizes[0] as number;
     const flipped = Buffer.from(bytes);
-    flipped[s0 + FRAME_HEADER_BYTES + 20] ^= 0x01;
+    flipped.writeUInt8(flipped.readUInt8(s0 + FRAME_HEADER_BYTES + 20) ^ 0x01, s0 + FRAME_HEADER_BYTES + 20);
     expect(scanFrames(flipped, 0, MAX)).toMatchObject({ frames: 1, validEnd: s0, stop: "corrupt", reason: "checksum mismatch" });
 
     const zeros = Buffer.concat([bytes, Buffer.alloc(4096)]);
