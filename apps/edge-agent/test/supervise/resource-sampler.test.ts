@@ -61,7 +61,8 @@ describe("systemInformationReader", () => {
     expect(r.memoryPercent).toBeGreaterThan(0);
     expect(r.memoryPercent).toBeLessThan(100);
     const mem = await si.mem();
-    expect(r.memoryPercent).toBeCloseTo(((mem.total - mem.available) / mem.total) * 100, 0);
+    // Same formula as a direct read a moment later; other processes move memory a little in between.
+    expect(Math.abs((r.memoryPercent as number) - ((mem.total - mem.available) / mem.total) * 100)).toBeLessThan(5);
     // Temperature: a plausible SoC reading where a sensor exists (Pi: thermal_zone0), else unknown (null).
     const raw = (await si.cpuTemperature()).main;
     if (typeof raw === "number" && Number.isFinite(raw)) {
