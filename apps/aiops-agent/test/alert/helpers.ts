@@ -1,6 +1,6 @@
 /** Shared helpers of the alerting tests: observations, a recording HTTP receiver, temp dirs, a test logger. */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,7 +49,7 @@ export interface Receiver {
 /** Starts a {@link Receiver} on 127.0.0.1 with a random port; answers 200 unless `respond` says otherwise. */
 export async function startReceiver(respond: Responder = () => 200): Promise<Receiver> {
   const requests: Received[] = [];
-  const hanging = new Set<import("node:http").ServerResponse>();
+  const hanging = new Set<ServerResponse>();
   let count = 0;
   const state: { respond: Responder } = { respond };
   const server: Server = createServer((req, res) => {
