@@ -1,0 +1,213 @@
+/**
+ * Detection wiring: one {@link CombinedDetector} per scored series (the production parameter set that
+ * `aiops-agent nab` measures) plus the static rules of `apps.aiopsAgent.detectors.static`, turned into one
+ * {@link AnomalyObservation} per series per tick. Pure: no clock, no IO.
+ * @module
+ */
+import type { AnomalyObservation, Severity } from "../alert/types.js";
+import type { Series } from "../collect/types.js";
+import { seriesKey } from "../collect/types.js";
+import { CombinedDetector } from "../detect/combined.js";
+import { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from "../detect/params.js";
+import { StaticThresholdDetector } from "../detect/static-threshold.js";
+import { staticRuleDetectorOptions } from "./rules.js";
+
+/** A static rule as configured (`detectors.static[]`), with `for` already converted to ms. */
+export interface StaticRuleSpec {
+  /** Alert name (`^[A-Za-z][A-Za-z0-9_]*$`). */
+  readonly name: string;
+  /** Series name it applies to, e.g. `soc_node_filesystem_used_ratio` or `rate(soc_node_network_receive_errs_total)`; every labelled instance is evaluated separately. */
+  readonly metric: string;
+  readonly op: ">" | ">=" | "<" | "<=";
+  readonly value: number;
+  /** How long the condition must hold, ms. */
+  readonly forMs: number;
+  readonly severity: Severity;
+}
+
+/** Options of {@link DetectionEngine}. */
+export interface DetectionOptions {
+  /** `detectors.scoreThreshold`: raw combined score (before the detector's own NAB hold-down) at or above which a series is anomalous. */
+  readonly scoreThreshold: number;
+  /** Samples a series must have been scored before it may alert (default 120: beyond every component's warm-up, see {@link DEFAULT_DETECTOR_PARAMS}). */
+  readonly warmupSamples?: number;
+  /** Once anomalous, a series stays anomalous for this many further samples even if the score dips (default 3): no flapping on one quiet tick. */
+  readonly holdDownSamples?: number;
+  /** Static rules (default none). */
+  readonly rules?: readonly StaticRuleSpec[];
+  /** Score series with the combined detector (default true; false = static rules only). */
+  readonly scoring?: boolean;
+  /** Detector parameters (default {@link DEFAULT_DETECTOR_PARAMS}, the set `aiops-agent nab` measures). */
+  readonly params?: Readonly<DetectorParams>;
+  /** Labels added to every observation, e.g. `{ instance: "pi-1" }`. */
+  readonly baseLabels?: Readonly<Record<string, string>>;
+  /** Most series tracked at once (default 5000); further new series are not scored and counted in {@link DetectionEngine.droppedSeries}. */
+  readonly maxSeries?: number;
+}
+
+/** The anomaly score of one series on one tick. */
+export interface SeriesScore {
+  /** {@link seriesKey} of the series. */
+  readonly key: string;
+  readonly series: Series;
+  /** Raw combined score in [0, 1]. */
+  readonly score: number;
+  /** Whether the series is past its warm-up. */
+  readonly warm: boolean;
+  /** Whether it is anomalous (warm, score ≥ threshold or inside the hold-down). */
+  readonly anomalous: boolean;
+}
+
+/** What {@link DetectionEngine.evaluate} returns for one tick. */
+export interface TickEvaluation {
+  readonly observations: AnomalyObservation[];
+  readonly scores: SeriesScore[];
+  /** Detector updates that threw this tick (the series is skipped for the tick). */
+  readonly errors: { key: string; error: unknown }[];
+}
+
+interface Tracked {
+  readonly detector: CombinedDetector;
+  scored: number;
+  holdLeft: number;
+}
+
+/** The alert name of an anomaly on a series, by subsystem (e.g. `HostNetworkAnomaly`). */
+export function anomalyAlertName(seriesName: string): string {
+  const n = seriesName.replace(/^rate\((.*)\)$/, "$1");
+  if (n.startsWith("soc_node_cpu_temperature")) return "HostTemperatureAnomaly";
+  if (n.startsWith("soc_node_cpu") || n.startsWith("soc_node_load")) return "HostCpuAnomaly";
+  if (n.startsWith("soc_node_memory")) return "HostMemoryAnomaly";
+  if (n.startsWith("soc_node_proc")) return "HostProcessesAnomaly";
+  if (n.startsWith("soc_node_disk")) return "HostDiskIoAnomaly";
+  if (n.startsWith("soc_node_filesystem")) return "HostFilesystemAnomaly";
+  if (n.startsWith("soc_node_network")) return "HostNetworkAnomaly";
+  return "HostMetricAnomaly";
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(Math.round(v * 1e4) / 1e4));
+
+/**
+ * Scores series and evaluates static rules, one tick at a time. State: one detector per scored series
+ * (O(1) each) and one {@link StaticThresholdDetector} per (rule, series); series that stop appearing keep
+ * their state (they usually come back: a slow source, a flapping interface).
+ */
+export class DetectionEngine {
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly ruleState = new Map<string, StaticThresholdDetector>();
+  private readonly rulesByMetric = new Map<string, StaticRuleSpec[]>();
+  private readonly threshold: number;
+  private readonly warmup: number;
+  private readonly holdDown: number;
+  private readonly scoring: boolean;
+  private readonly params: Readonly<DetectorParams>;
+  private readonly base: Readonly<Record<string, string>>;
+  private readonly maxSeries: number;
+  /** New series not tracked because {@link DetectionOptions.maxSeries} was reached. */
+  droppedSeries = 0;
+
+  /** @throws {RangeError} for a threshold outside [0, 1] or negative counts; {@link DetectorParamError} for bad rules. */
+  constructor(options: DetectionOptions) {
+    if (!(options.scoreThreshold >= 0 && options.scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be in [0, 1], got ${options.scoreThreshold}`);
+    this.threshold = options.scoreThreshold;
+    this.warmup = options.warmupSamples ?? 120;
+    this.holdDown = options.holdDownSamples ?? 3;
+    if (!(this.warmup >= 0) || !(this.holdDown >= 0)) throw new RangeError("warmupSamples and holdDownSamples must be >= 0");
+    this.scoring = options.scoring ?? true;
+    this.params = options.params ?? DEFAULT_DETECTOR_PARAMS;
+    this.base = options.baseLabels ?? {};
+    this.maxSeries = options.maxSeries ?? 5000;
+    for (const rule of options.rules ?? []) {
+      new StaticThresholdDetector(staticRuleDetectorOptions(rule)); // validate early
+      const list = this.rulesByMetric.get(rule.metric) ?? [];
+      list.push(rule);
+      this.rulesByMetric.set(rule.metric, list);
+    }
+  }
+
+  /** Number of series with a detector. */
+  get size(): number {
+    return this.tracked.size;
+  }
+
+  /** Evaluates one tick's series observed at `atMs` (non-decreasing across calls). */
+  evaluate(series: readonly Series[], atMs: number): TickEvaluation {
+    const observations: AnomalyObservation[] = [];
+    const scores: SeriesScore[] = [];
+    const errors: { key: string; error: unknown }[] = [];
+    for (const s of series) {
+      const key = seriesKey(s.name, s.labels);
+      const labels = { ...this.base, series: s.name, ...s.labels };
+      if (this.scoring && s.scored) {
+        const t = this.track(key);
+        if (t) {
+          try {
+            t.detector.update(atMs, s.value);
+            const score = t.detector.last.raw;
+            t.scored += 1;
+            const warm = t.scored > this.warmup;
+            let anomalous = false;
+            if (warm && score >= this.threshold) {
+              anomalous = true;
+              t.holdLeft = this.holdDown;
+            } else if (warm && t.holdLeft > 0) {
+              anomalous = true;
+              t.holdLeft -= 1;
+            }
+            scores.push({ key, series: s, score, warm, anomalous });
+            observations.push({
+              alertname: anomalyAlertName(s.name),
+              labels,
+              anomalous,
+              score,
+              value: s.value,
+              severity: "warning",
+              summary: `${key} = ${fmt(s.value)} is ${anomalous ? "anomalous" : "normal"} (score ${score.toFixed(2)}, threshold ${this.threshold})`,
+              ...(anomalous ? { description: `Combined anomaly score ${score.toFixed(3)} of ${key} (adaptive, seasonal, CUSUM and flatline tests; ${t.scored} samples seen).` } : {}),
+              at: atMs,
+            });
+          } catch (error) {
+            errors.push({ key, error });
+          }
+        }
+      }
+      const rules = this.rulesByMetric.get(s.name);
+      if (rules) for (const rule of rules) observations.push(this.evaluateRule(rule, key, s, labels, atMs));
+    }
+    return { observations, scores, errors };
+  }
+
+  private track(key: string): Tracked | undefined {
+    let t = this.tracked.get(key);
+    if (!t) {
+      if (this.tracked.size >= this.maxSeries) {
+        this.droppedSeries += 1;
+        return undefined;
+      }
+      t = { detector: new CombinedDetector(this.params), scored: 0, holdLeft: 0 };
+      this.tracked.set(key, t);
+    }
+    return t;
+  }
+
+  private evaluateRule(rule: StaticRuleSpec, key: string, s: Series, labels: Record<string, string>, atMs: number): AnomalyObservation {
+    const stateKey = `${rule.name}\u0000${key}`;
+    let d = this.ruleState.get(stateKey);
+    if (!d) {
+      d = new StaticThresholdDetector(staticRuleDetectorOptions(rule));
+      this.ruleState.set(stateKey, d);
+    }
+    const firing = d.update(atMs, s.value) === 1;
+    const cond = `${rule.op} ${fmt(rule.value)}${rule.forMs > 0 ? ` for ${rule.forMs / 1000}s` : ""}`;
+    return {
+      alertname: rule.name,
+      labels,
+      anomalous: firing,
+      score: firing ? 1 : 0,
+      value: s.value,
+      severity: rule.severity,
+      summary: `${key} = ${fmt(s.value)} (rule ${rule.name}: ${cond}; ${d.state})`,
+      at: atMs,
+    };
+  }
+}

@@ -1,0 +1,11 @@
+export { AgentMetrics, SCORE_LABELS } from "./agent-metrics.js";
+export { DetectionEngine, anomalyAlertName } from "./detection.js";
+export type { DetectionOptions, SeriesScore, StaticRuleSpec, TickEvaluation } from "./detection.js";
+export { HOST_METRIC_HELP, HostMetricsExporter } from "./host-metrics.js";
+export { LoggingAlertSink } from "./logging-sink.js";
+export type { TransitionLog } from "./logging-sink.js";
+export { AgentLoop, errorFields } from "./loop.js";
+export type { AgentLoopOptions, Collector, LoopLog, LoopResult, TickReport } from "./loop.js";
+export { formatTickLine } from "./report.js";
+export { nextAfter, rulesFromConfig, staticRuleDetectorOptions } from "./rules.js";
+export type { ConfigStaticRule } from "./rules.js";
