@@ -31,11 +31,29 @@ export function labelSetFingerprint(labels: Readonly<Record<string, string>>): s
   return h.toString(16).padStart(16, "0");
 }
 
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
 /**
- * The full label set that identifies an alert: the observation's `labels`, plus `alertname` and `severity`
- * (which override keys of the same name in `labels`). This exact set is what Alertmanager receives, so routing on
- * `severity` works there.
+ * A valid Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`, https://prometheus.io/docs/concepts/data_model/):
+ * invalid characters become `_`, a leading digit (or an empty name) gets a `_` prefix. Alertmanager 0.25 rejects a
+ * whole `POST /api/v2/alerts` batch with HTTP 400 when one label name is invalid, so names are fixed up front.
+ */
+export function sanitizeLabelName(name: string): string {
+  if (LABEL_NAME.test(name)) return name;
+  const s = name.replace(/[^a-zA-Z0-9_]/g, "_");
+  return /^[a-zA-Z_]/.test(s) ? s : `_${s}`;
+}
+
+/**
+ * The full label set that identifies an alert: the observation's `labels` with names passed through
+ * {@link sanitizeLabelName} (on a clash after sanitizing, the name that sorts last wins), plus `alertname` and
+ * `severity`, which override keys of the same name. This exact set is what Alertmanager receives, so routing on
+ * `severity` works there, and what {@link labelSetFingerprint} hashes.
  */
 export function alertLabelSet(alertname: string, severity: Severity, labels: Readonly<Record<string, string>>): Record<string, string> {
-  return { ...labels, alertname, severity };
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(labels).sort()) out[sanitizeLabelName(name)] = labels[name] ?? "";
+  out.alertname = alertname;
+  out.severity = severity;
+  return out;
 }

@@ -141,9 +141,9 @@ export interface AlertSinkOptions {
 export interface ReceiverStats {
   /** Notifications the receiver accepted (2xx). */
   readonly sent: number;
-  /** Delivery attempts that failed (network error, timeout, non-2xx). */
+  /** Notification delivery attempts that failed (network error, timeout, non-2xx); each alert of a failed Alertmanager batch counts. */
   readonly failed: number;
-  /** Attempts that were retries of an earlier failed attempt. */
+  /** Notification delivery attempts that were retries of an earlier failed attempt. */
   readonly retried: number;
   /** Notifications not sent because the fingerprint was inside its cooldown (direct receivers). */
   readonly deduplicated: number;

@@ -93,6 +93,16 @@ describe("AlertPipeline with a local HTTP receiver", () => {
     expect(await readdir(dir)).toEqual(["state.json"]);
   });
 
+  it("does not follow redirects (a signed body is never replayed elsewhere): a 3xx is a permanent failure", async () => {
+    const hook = await receiver(() => 307);
+    const s = await sink([{ type: "webhook", name: "hook", url: hook.url, hmacSecret: "k" }], await outboxDir());
+    s.observe(obs({ at: T0 }));
+    await s.tick(T0);
+    await s.settled();
+    expect(hook.requests).toHaveLength(1);
+    expect(s.stats.receivers.hook).toMatchObject({ sent: 0, failed: 1, dropped: 1 });
+  });
+
   it("delivers Slack and PagerDuty payloads; PagerDuty trigger and resolve share the dedup_key", async () => {
     const local = await receiver(({ url }) => (url === "/pd" ? 202 : 200));
     const s = await sink(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AlertConfigError } from "../../src/alert/errors.js";
-import { alertLabelSet, labelSetFingerprint } from "../../src/alert/fingerprint.js";
+import { alertLabelSet, labelSetFingerprint, sanitizeLabelName } from "../../src/alert/fingerprint.js";
 import { AlertStateMachine } from "../../src/alert/state.js";
 import { obs } from "./helpers.js";
 
@@ -24,6 +24,14 @@ describe("labelSetFingerprint", () => {
 
   it("alertLabelSet adds alertname and severity over same-named labels", () => {
     expect(alertLabelSet("X", "critical", { alertname: "Y", severity: "info", a: "1" })).toEqual({ alertname: "X", severity: "critical", a: "1" });
+  });
+
+  it("sanitizes label names to Prometheus' [a-zA-Z_][a-zA-Z0-9_]*", () => {
+    expect(sanitizeLabelName("mount_point")).toBe("mount_point");
+    expect(sanitizeLabelName("net.iface-name")).toBe("net_iface_name");
+    expect(sanitizeLabelName("0cpu")).toBe("_0cpu");
+    expect(sanitizeLabelName("")).toBe("_");
+    expect(alertLabelSet("X", "info", { "disk.mount": "/" })).toEqual({ disk_mount: "/", alertname: "X", severity: "info" });
   });
 });
 

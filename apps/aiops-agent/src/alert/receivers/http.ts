@@ -1,6 +1,7 @@
 /**
  * One HTTP POST with a timeout, classified for retry: success on 2xx; retryable on network errors, timeouts, 408,
- * 429 and 5xx (honouring `Retry-After`); permanent on other statuses. Error messages carry the status and the
+ * 429 and 5xx (honouring `Retry-After`); permanent on other statuses, redirects included (they are not followed: a
+ * signed body must not be replayed to another host). Error messages carry the status and the
  * start of the response body but never the URL (Slack webhook URLs and PagerDuty keys are secrets).
  */
 import { parseRetryAfter } from "../backoff.js";
@@ -35,7 +36,7 @@ export async function postJson(receiver: string, spec: HttpRequestSpec, options:
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
   let res: Response;
   try {
-    res = await options.fetch(spec.url, { method: "POST", headers: { "content-type": "application/json", ...spec.headers }, body: spec.body, signal });
+    res = await options.fetch(spec.url, { method: "POST", redirect: "manual", headers: { "content-type": "application/json", ...spec.headers }, body: spec.body, signal });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     const reason = timeout.aborted ? `timed out after ${options.timeoutMs} ms` : options.signal?.aborted ? "aborted" : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ""}`;
