@@ -77,8 +77,8 @@ export interface LoopResult {
 }
 
 /**
- * Runs the agent. {@link ready} turns true after the first tick whose collection produced series (the
- * `/readyz` check). Ticks are scheduled at `start + n × interval`; a tick that overruns skips the slots it
+ * Runs the agent. {@link ready} turns true after the first successful collection — a tick that produced
+ * series or had no failing source (the `/readyz` check). Ticks are scheduled at `start + n × interval`; a tick that overruns skips the slots it
  * missed (counted in `soc_aiops_tick_overruns_total`) instead of bursting. The sink's `tick` (its IO) runs
  * in the background, one at a time, so a slow receiver never delays collection.
  */
@@ -88,7 +88,7 @@ export class AgentLoop {
   private readonly clock: () => number;
   private sinkTick: Promise<void> | undefined;
   private failing = new Set<string>();
-  /** True once a tick produced series. */
+  /** True once a collection succeeded. */
   ready = false;
   /** Ticks run so far. */
   ticks = 0;
@@ -161,7 +161,7 @@ export class AgentLoop {
     }
     this.kickSink(sample.atMs);
     this.ticks += 1;
-    if (series.length > 0 && !this.ready) {
+    if (!this.ready && (series.length > 0 || failures.length === 0)) {
       this.ready = true;
       log.info({ series: series.length }, "first collection done: ready");
     }
