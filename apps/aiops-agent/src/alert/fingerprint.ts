@@ -10,25 +10,67 @@
  */
 import type { Severity } from "./types.js";
 
-const OFFSET64 = 0xcbf29ce484222325n;
-const PRIME64 = 0x100000001b3n;
-const MASK64 = 0xffffffffffffffffn;
-const SEPARATOR = 0xff;
 const encoder = new TextEncoder();
+
+/**
+ * FNV-1a 64 state as four 16-bit limbs (little-endian), so the 64-bit multiply by the FNV prime
+ * 0x100000001b3 = 2^40 + 0x1b3 needs no BigInt: every partial product stays below 2^26.
+ */
+class Fnv1a64 {
+  private h0 = 0x2325;
+  private h1 = 0x8422;
+  private h2 = 0x9ce4;
+  private h3 = 0xcbf2; // offset basis 0xcbf29ce484222325
+
+  byte(b: number): void {
+    const x0 = this.h0 ^ b;
+    let r0 = x0 * 0x1b3;
+    let r1 = this.h1 * 0x1b3;
+    let r2 = this.h2 * 0x1b3 + x0 * 0x100;
+    let r3 = this.h3 * 0x1b3 + this.h1 * 0x100;
+    r1 += r0 >>> 16;
+    r0 &= 0xffff;
+    r2 += r1 >>> 16;
+    r1 &= 0xffff;
+    r3 += r2 >>> 16;
+    r2 &= 0xffff;
+    this.h0 = r0;
+    this.h1 = r1;
+    this.h2 = r2;
+    this.h3 = r3 & 0xffff;
+  }
+
+  string(s: string): void {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        for (const b of encoder.encode(s.slice(i))) this.byte(b);
+        return;
+      }
+      this.byte(c);
+    }
+  }
+
+  hex(): string {
+    return [this.h3, this.h2, this.h1, this.h0].map((l) => l.toString(16).padStart(4, "0")).join("");
+  }
+}
+
+const SEPARATOR = 0xff;
 
 /**
  * FNV-1a 64 fingerprint of a label set, as 16 lowercase hex digits (see the module comment for the algorithm).
  * Order of keys in `labels` does not matter. The empty set hashes to the FNV offset basis `cbf29ce484222325`.
  */
 export function labelSetFingerprint(labels: Readonly<Record<string, string>>): string {
-  let h = OFFSET64;
+  const h = new Fnv1a64();
   for (const name of Object.keys(labels).sort()) {
-    for (const part of [name, labels[name] ?? ""]) {
-      for (const byte of encoder.encode(part)) h = ((h ^ BigInt(byte)) * PRIME64) & MASK64;
-      h = ((h ^ BigInt(SEPARATOR)) * PRIME64) & MASK64;
-    }
+    h.string(name);
+    h.byte(SEPARATOR);
+    h.string(labels[name] ?? "");
+    h.byte(SEPARATOR);
   }
-  return h.toString(16).padStart(16, "0");
+  return h.hex();
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

@@ -2,7 +2,21 @@ import { describe, expect, it } from "vitest";
 import { AlertConfigError } from "../../src/alert/errors.js";
 import { alertLabelSet, labelSetFingerprint, sanitizeLabelName } from "../../src/alert/fingerprint.js";
 import { AlertStateMachine } from "../../src/alert/state.js";
+import { rng } from "../helpers/synth.js";
 import { obs } from "./helpers.js";
+
+/** Straightforward BigInt FNV-1a 64 over the Prometheus label-set encoding: an independent oracle. */
+function referenceFingerprint(labels: Record<string, string>): string {
+  let h = 0xcbf29ce484222325n;
+  const add = (b: number) => (h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn);
+  for (const name of Object.keys(labels).sort()) {
+    for (const b of new TextEncoder().encode(name)) add(b);
+    add(0xff);
+    for (const b of new TextEncoder().encode(labels[name])) add(b);
+    add(0xff);
+  }
+  return h.toString(16).padStart(16, "0");
+}
 
 describe("labelSetFingerprint", () => {
   it("is the FNV-1a 64 offset basis for the empty set and 16 hex digits otherwise", () => {
@@ -15,6 +29,17 @@ describe("labelSetFingerprint", () => {
     expect(labelSetFingerprint({ a: "1", b: "2" })).not.toBe(labelSetFingerprint({ a: "2", b: "1" }));
     expect(labelSetFingerprint({ ab: "c" })).not.toBe(labelSetFingerprint({ a: "bc" }));
     expect(labelSetFingerprint({ a: "" })).not.toBe(labelSetFingerprint({}));
+  });
+
+  it("equals a BigInt reference implementation on random label sets (ASCII and non-ASCII)", () => {
+    const r = rng(42);
+    const alphabet = ["a", "Z", "_", "0", "/", " ", "é", "ß", "日", "😀", "\u0000"];
+    const word = () => Array.from({ length: Math.floor(r() * 12) }, () => alphabet[Math.floor(r() * alphabet.length)]).join("");
+    for (let i = 0; i < 300; i++) {
+      const labels: Record<string, string> = {};
+      for (let k = Math.floor(r() * 6); k > 0; k--) labels[`l${word()}`] = word();
+      expect(labelSetFingerprint(labels)).toBe(referenceFingerprint(labels));
+    }
   });
 
   it("hashes UTF-8 bytes (non-ASCII values are distinct and stable)", () => {
