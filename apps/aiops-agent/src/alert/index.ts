@@ -7,7 +7,6 @@ export type * from "./types.js";
 export { createAlertSink, AlertPipeline, ALERT_SINK_DEFAULTS } from "./sink.js";
 export { AlertConfigError, DeliveryError, OutboxCorruptError } from "./errors.js";
 export { labelSetFingerprint, alertLabelSet, sanitizeLabelName } from "./fingerprint.js";
-export { registerAlertMetrics, ALERT_METRIC_NAMES } from "./metrics.js";
 export { AlertStateMachine, type AlertRecord, type AlertTransition, type StateCounters } from "./state.js";
 export { NotificationPlanner, type DeliveryRecord, type Notification, type Plan, type PlannerState, type ReceiverMode } from "./policy.js";
 export { backoffDelay, parseRetryAfter, retryPolicy, type RetryPolicy } from "./backoff.js";
