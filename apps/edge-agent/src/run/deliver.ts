@@ -111,8 +111,9 @@ export class BulkDeliverer<T extends ShipDoc> {
         if (plan.acked.length > 0) {
           for (const it of plan.acked) bump(o.stats.shippedByType, it.eventType);
           acked(plan.acked);
-          backoff.reset();
         }
+        // Partial progress under a 429 storm is no reason to hammer again at the base delay: only a clean attempt resets.
+        if (plan.retry.length === 0) backoff.reset();
         if (plan.deadLetter.length > 0) {
           const entries = plan.deadLetter.map((d) => this.#entry(d.item, d.type, d.reason, d.status));
           const failed = await this.#deadLetter(entries, plan.deadLetter.map((d) => d.item), acked);

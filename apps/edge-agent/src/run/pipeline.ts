@@ -95,6 +95,8 @@ export class Pipeline {
   #fatal: { status: number; reason: string } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #spaceWaiters: (() => void)[] = [];
+  /** Incremented whenever batcher space is freed (a batch taken), so a waiter never misses a wake-up. */
+  #spaceGen = 0;
   #idleWaiters: (() => void)[] = [];
 
   /** @param options - see {@link PipelineOptions}. */
@@ -231,7 +233,9 @@ export class Pipeline {
     try {
       while (!o.batcher.offer(it, it.bytes, it.priority, this.#now())) {
         if (this.#readAbort.signal.aborted) return; // the line stays unacknowledged: re-read after restart
-        this.#dispatch();
+        const gen = this.#spaceGen;
+        this.#dispatch(true); // a full batcher is a ready batch, whatever its count, bytes or age
+        if (this.#spaceGen !== gen) continue; // the dispatch itself took a batch: try again before waiting
         await new Promise<void>((resolve) => this.#spaceWaiters.push(resolve));
       }
     } finally {
@@ -266,11 +270,14 @@ export class Pipeline {
     }
   }
 
-  #dispatch(): void {
+  /** Starts deliveries of ready batches while senders are free; `force` takes a partial batch (batcher full). */
+  #dispatch(force = false): void {
     if (this.#fatal || this.#deliverAbort.signal.aborted) return;
     const now = this.#now();
     while (this.#inFlight < this.#concurrency) {
-      const b = this.#o.batcher.take(now, this.#flushing);
+      // A reader waiting for space means the batcher is full: send what it holds instead of waiting for its age.
+      const b = this.#o.batcher.take(now, this.#flushing || force || this.#spaceWaiters.length > 0);
+      force = false;
       if (!b) break;
       this.#launch(b);
     }
@@ -317,6 +324,7 @@ export class Pipeline {
   }
 
   #wakeSpace(): void {
+    this.#spaceGen++;
     const w = this.#spaceWaiters;
     this.#spaceWaiters = [];
     for (const r of w) r();
