@@ -5,10 +5,10 @@ import pino, { type Logger } from "pino";
 import type { RunSettings } from "../../src/config-map.js";
 import { createLineStats, forEachLine } from "../../src/eve/lines.js";
 import { parseEveRecords } from "../../src/eve/parse.js";
-import { createCore } from "../../src/options.js";
+import { createCore, type CoreOptions } from "../../src/options.js";
 
 /** Run settings for tests: one or more EVE files in `dir`, state in `dir/state`, the test double at `url`. */
-export function testSettings(dir: string, url: string, over: Partial<RunSettings> & { core?: Partial<RunSettings["core"]> } = {}): RunSettings {
+export function testSettings(dir: string, url: string, over: Omit<Partial<RunSettings>, "core"> & { core?: Partial<CoreOptions> } = {}): RunSettings {
   const { core, shipper, ...rest } = over;
   return {
     core: { sensorId: "test-sensor", batchMaxEvents: 50, flushIntervalMs: 50, retryBaseMs: 5, retryCapMs: 50, pollIntervalMs: 20, rotateGraceMs: 200, ...core },
