@@ -265,7 +265,7 @@ export class Pipeline {
     }
     for (const m of bad) {
       bump(o.stats.deadLetteredByReason, m.reason);
-      bump(o.stats.deadLetteredByType, "-");
+      bump(o.stats.deadLetteredByType, "(malformed)");
       ing.ackMalformed(m);
     }
   }

@@ -12,7 +12,7 @@ export interface RunStats {
   readonly shippedByType: Map<string, number>;
   /** Records written to the dead-letter file, by reason (`MalformedReason`, OpenSearch `error.type`, `retries_exhausted`). */
   readonly deadLetteredByReason: Map<string, number>;
-  /** Records written to the dead-letter file, by `event_type` (`-` for malformed lines, which have none). */
+  /** Records written to the dead-letter file, by `event_type` (`(malformed)` for lines that could not be parsed). */
   readonly deadLetteredByType: Map<string, number>;
   /** `_bulk` requests by outcome: HTTP status as text, or `error` for a transport failure. */
   readonly bulkRequests: Map<string, number>;
@@ -147,10 +147,10 @@ export function formatRunSummary(s: RunSummary): string {
   const types = [...new Set([...Object.keys(s.readByType), ...Object.keys(s.deadLetteredByType)])];
   if (types.length > 0) {
     const w = Math.max(10, ...types.map((t) => t.length));
-    lines.push(`  ${"event_type".padEnd(w)}  ${"read".padStart(8)}  ${"shipped".padStart(8)}  ${"dead".padStart(6)}`);
+    lines.push(`  ${"event_type".padEnd(w)}  ${"read".padStart(8)}  ${"shipped".padStart(8)}  ${"dead-lettered".padStart(13)}`);
     for (const t of types) {
       const row = [s.readByType[t] ?? 0, s.shippedByType[t] ?? 0].map((n) => String(n).padStart(8)).join("  ");
-      lines.push(`  ${t.padEnd(w)}  ${row}  ${String(s.deadLetteredByType[t] ?? 0).padStart(6)}`);
+      lines.push(`  ${t.padEnd(w)}  ${row}  ${String(s.deadLetteredByType[t] ?? 0).padStart(13)}`);
     }
   }
   const reasons = Object.entries(s.deadLetteredByReason);
