@@ -125,6 +125,11 @@ export class DetectionEngine {
     }
   }
 
+  /** Samples a series is scored before it may alert. */
+  get warmupSamples(): number {
+    return this.warmup;
+  }
+
   /** Number of series with a detector. */
   get size(): number {
     return this.tracked.size;

@@ -36,6 +36,8 @@ export interface TickReport {
   readonly scored: number;
   /** Scored series past their warm-up. */
   readonly warm: number;
+  /** The warm-up length, samples per series. */
+  readonly warmupSamples: number;
   /** The highest scores, best first (at most 3). */
   readonly top: readonly SeriesScore[];
   /** Keys of the anomalous series and firing rules. */
@@ -177,6 +179,7 @@ export class AgentLoop {
       series: series.length,
       scored: evaluation.scores.length,
       warm: evaluation.scores.filter((s) => s.warm).length,
+      warmupSamples: engine.warmupSamples,
       top,
       anomalous,
       failures: failures.map((f) => f.source),

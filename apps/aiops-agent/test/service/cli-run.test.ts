@@ -69,9 +69,9 @@ describe("aiops-agent run (built CLI, real host)", () => {
     expect(await run.exit).toBe(0);
     const lines = run.stdout().trim().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^tick 1 series=\d+ scored=\d+ warm=0 top=\[.*\] anomalous=0 failures=\S+ [\d.]+ms$/);
+    expect(lines[0]).toMatch(/^tick 1 series=\d+ scored=\d+ warm=0\/\d+\(120\) top=\[.*\] anomalous=0 failures=\S+ [\d.]+ms$/);
     // the second tick has rates and CPU ratios, which need two readings
-    expect(lines[1]).toMatch(/^tick 2 series=\d+ scored=\d+ warm=0 top=\[\d\.\d\d \S+=/);
+    expect(lines[1]).toMatch(/^tick 2 series=\d+ scored=\d+ warm=0\/\d+\(120\) top=\[\d\.\d\d \S+=/);
     const [s1, s2] = lines.map((l) => Number(/series=(\d+)/.exec(l)![1]));
     expect(s2!).toBeGreaterThan(s1!);
     const logs = logLines(run.stderr());

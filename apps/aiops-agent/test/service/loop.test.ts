@@ -170,13 +170,14 @@ describe("AgentLoop", () => {
       series: 86,
       scored: 19,
       warm: 0,
+      warmupSamples: 120,
       top: [{ key: 'soc_node_load1', series: { name: "soc_node_load1", labels: {}, value: 0.52, kind: "gauge", scored: true, source: "loadavg" }, score: 0.31, warm: false, anomalous: false }],
       anomalous: [],
       failures: ["fsSize"],
       observations: 19,
       durationMs: 3.14,
     });
-    expect(line).toBe("tick 2 series=86 scored=19 warm=0 top=[0.31 soc_node_load1=0.52] anomalous=0 failures=fsSize 3.1ms");
+    expect(line).toBe("tick 2 series=86 scored=19 warm=0/19(120) top=[0.31 soc_node_load1=0.52] anomalous=0 failures=fsSize 3.1ms");
   });
 });
 
