@@ -5,11 +5,21 @@
  */
 import { type Counter, type Gauge, type Histogram, type MetricsRegistry, counter, gauge, histogram } from "@soc/metrics";
 import type { AlertStats } from "../alert/types.js";
+import type { Series } from "../collect/types.js";
 import type { SeriesScore } from "./detection.js";
 
 /** Label names of `soc_aiops_anomaly_score`: the series name plus every label a host series can carry. */
 export const SCORE_LABELS = ["series", "cpu", "device", "fstype", "mountpoint", "mode"] as const;
 type ScoreLabel = (typeof SCORE_LABELS)[number];
+
+function scoreLabels(s: Series): Partial<Record<ScoreLabel, string>> {
+  const labels: Partial<Record<ScoreLabel, string>> = { series: s.name };
+  for (const l of SCORE_LABELS) {
+    const v = s.labels[l];
+    if (v !== undefined) labels[l] = v;
+  }
+  return labels;
+}
 
 /** The self-metrics, created on one registry. */
 export class AgentMetrics {
@@ -72,17 +82,13 @@ export class AgentMetrics {
     if (stats) this.alertMetrics(registry, stats);
   }
 
-  /** Records one tick's scores. */
-  recordScores(scores: readonly SeriesScore[]): void {
+  /** Records one tick's scores and drops the score of series the engine forgot. */
+  recordScores(scores: readonly SeriesScore[], evicted: readonly Series[] = []): void {
+    for (const s of evicted) this.score.remove(scoreLabels(s));
     let anomalous = 0;
     for (const s of scores) {
       if (s.anomalous) anomalous += 1;
-      const labels: Partial<Record<ScoreLabel, string>> = { series: s.series.name };
-      for (const l of SCORE_LABELS) {
-        const v = s.series.labels[l];
-        if (v !== undefined) labels[l] = v;
-      }
-      this.score.set(labels, s.score);
+      this.score.set(scoreLabels(s.series), s.score);
     }
     this.anomalous.set(anomalous);
   }

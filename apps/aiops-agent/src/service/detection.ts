@@ -43,6 +43,12 @@ export interface DetectionOptions {
   readonly baseLabels?: Readonly<Record<string, string>>;
   /** Most series tracked at once (default 5000); further new series are not scored and counted in {@link DetectionEngine.droppedSeries}. */
   readonly maxSeries?: number;
+  /**
+   * A series not seen for this long (ms) is forgotten — detector, rule state and score — so interfaces that
+   * come and go (a veth per container) do not grow the agent forever. Default 15 min (well above the 30 s
+   * cadence of the slow sources).
+   */
+  readonly staleAfterMs?: number;
 }
 
 /** The anomaly score of one series on one tick. */
@@ -64,12 +70,16 @@ export interface TickEvaluation {
   readonly scores: SeriesScore[];
   /** Detector updates that threw this tick (the series is skipped for the tick). */
   readonly errors: { key: string; error: unknown }[];
+  /** Scored series forgotten this tick (not seen for `staleAfterMs`); their score should leave `/metrics`. */
+  readonly evicted: Series[];
 }
 
 interface Tracked {
   readonly detector: CombinedDetector;
   scored: number;
   holdLeft: number;
+  lastSeenAt: number;
+  series: Series;
 }
 
 /** The alert name of an anomaly on a series, by subsystem (e.g. `HostNetworkAnomaly`). */
@@ -89,12 +99,15 @@ const fmt = (v: number) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3
 
 /**
  * Scores series and evaluates static rules, one tick at a time. State: one detector per scored series
- * (O(1) each) and one {@link StaticThresholdDetector} per (rule, series); series that stop appearing keep
- * their state (they usually come back: a slow source, a flapping interface).
+ * (O(1) each) and one {@link StaticThresholdDetector} per (rule, series); a series that stops appearing
+ * keeps its state for `staleAfterMs` (it usually comes back: a slow source, a flapping interface), then
+ * is forgotten.
  */
 export class DetectionEngine {
   private readonly tracked = new Map<string, Tracked>();
-  private readonly ruleState = new Map<string, StaticThresholdDetector>();
+  private readonly ruleState = new Map<string, { detector: StaticThresholdDetector; lastSeenAt: number }>();
+  private readonly staleAfterMs: number;
+  private lastSweepAt = Number.NEGATIVE_INFINITY;
   private readonly rulesByMetric = new Map<string, StaticRuleSpec[]>();
   private readonly threshold: number;
   private readonly warmup: number;
@@ -117,6 +130,7 @@ export class DetectionEngine {
     this.params = options.params ?? DEFAULT_DETECTOR_PARAMS;
     this.base = options.baseLabels ?? {};
     this.maxSeries = options.maxSeries ?? 5000;
+    this.staleAfterMs = options.staleAfterMs ?? 15 * 60_000;
     for (const rule of options.rules ?? []) {
       new StaticThresholdDetector(staticRuleDetectorOptions(rule)); // validate early
       const list = this.rulesByMetric.get(rule.metric) ?? [];
@@ -144,8 +158,10 @@ export class DetectionEngine {
       const key = seriesKey(s.name, s.labels);
       const labels = { ...this.base, series: s.name, ...s.labels };
       if (this.scoring && s.scored) {
-        const t = this.track(key);
+        const t = this.track(key, s);
         if (t) {
+          t.lastSeenAt = atMs;
+          t.series = s;
           try {
             t.detector.update(atMs, s.value);
             const score = t.detector.last.raw;
@@ -179,17 +195,32 @@ export class DetectionEngine {
       const rules = this.rulesByMetric.get(s.name);
       if (rules) for (const rule of rules) observations.push(this.evaluateRule(rule, key, s, labels, atMs));
     }
-    return { observations, scores, errors };
+    return { observations, scores, errors, evicted: this.sweep(atMs) };
   }
 
-  private track(key: string): Tracked | undefined {
+  /** Forgets series and rule states not seen for `staleAfterMs` (checked at most once a minute). */
+  private sweep(atMs: number): Series[] {
+    const evicted: Series[] = [];
+    if (atMs - this.lastSweepAt < 60_000) return evicted;
+    this.lastSweepAt = atMs;
+    for (const [key, t] of this.tracked) {
+      if (atMs - t.lastSeenAt > this.staleAfterMs) {
+        this.tracked.delete(key);
+        evicted.push(t.series);
+      }
+    }
+    for (const [key, r] of this.ruleState) if (atMs - r.lastSeenAt > this.staleAfterMs) this.ruleState.delete(key);
+    return evicted;
+  }
+
+  private track(key: string, series: Series): Tracked | undefined {
     let t = this.tracked.get(key);
     if (!t) {
       if (this.tracked.size >= this.maxSeries) {
         this.droppedSeries += 1;
         return undefined;
       }
-      t = { detector: new CombinedDetector(this.params), scored: 0, holdLeft: 0 };
+      t = { detector: new CombinedDetector(this.params), scored: 0, holdLeft: 0, lastSeenAt: Number.NEGATIVE_INFINITY, series };
       this.tracked.set(key, t);
     }
     return t;
@@ -197,11 +228,13 @@ export class DetectionEngine {
 
   private evaluateRule(rule: StaticRuleSpec, key: string, s: Series, labels: Record<string, string>, atMs: number): AnomalyObservation {
     const stateKey = `${rule.name}\u0000${key}`;
-    let d = this.ruleState.get(stateKey);
-    if (!d) {
-      d = new StaticThresholdDetector(staticRuleDetectorOptions(rule));
-      this.ruleState.set(stateKey, d);
+    let r = this.ruleState.get(stateKey);
+    if (!r) {
+      r = { detector: new StaticThresholdDetector(staticRuleDetectorOptions(rule)), lastSeenAt: atMs };
+      this.ruleState.set(stateKey, r);
     }
+    r.lastSeenAt = atMs;
+    const d = r.detector;
     const firing = d.update(atMs, s.value) === 1;
     const cond = `${rule.op} ${fmt(rule.value)}${rule.forMs > 0 ? ` for ${rule.forMs / 1000}s` : ""}`;
     return {

@@ -167,7 +167,7 @@ export class AgentLoop {
       this.ready = true;
       log.info({ series: series.length }, "first collection done: ready");
     }
-    metrics?.recordScores(evaluation.scores);
+    metrics?.recordScores(evaluation.scores, evaluation.evicted);
     metrics?.series.set(series.length);
     metrics?.ticks.inc();
     const durationMs = performance.now() - t0;

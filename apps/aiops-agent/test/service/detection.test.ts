@@ -89,6 +89,15 @@ describe("DetectionEngine", () => {
     expect(engine.droppedSeries).toBe(1);
   });
 
+  it("forgets series not seen for staleAfterMs (a veth that went away) and reports them as evicted", () => {
+    const engine = new DetectionEngine({ scoreThreshold: 0.9, staleAfterMs: 60_000 });
+    engine.evaluate([busy(0.1, "0"), busy(0.1, "1")], 0);
+    expect(engine.evaluate([busy(0.1, "0")], 50_000).evicted).toEqual([]);
+    const { evicted } = engine.evaluate([busy(0.1, "0")], 120_000);
+    expect(evicted.map((s) => s.labels.cpu)).toEqual(["1"]);
+    expect(engine.size).toBe(1);
+  });
+
   it("rejects a threshold outside [0, 1]", () => {
     expect(() => new DetectionEngine({ scoreThreshold: 1.5 })).toThrow(RangeError);
   });
