@@ -13,20 +13,46 @@ import { createMetricsRegistry, type MetricsServer, startMetricsServer } from "@
 import type { Logger } from "pino";
 import { checkpointPathFor, type RunSettings } from "../config-map.js";
 import { resolveAwsDomainEndpoint } from "../opensearch/aws-endpoint.js";
-import { OpenSearchBulkTransport } from "../opensearch/bulk-transport.js";
+import { type BulkTransport, OpenSearchBulkTransport } from "../opensearch/bulk-transport.js";
 import { type AwsCredentialProvider, createOpenSearchClient } from "../opensearch/client.js";
 import { ensureIndexSetup, IndexSetupError } from "../opensearch/index-setup.js";
 import type { EndpointTarget } from "../opensearch/target.js";
 import { createCore } from "../options.js";
 import type { IngestItem } from "../pipeline/ingest.js";
 import { registerEdgeMetrics } from "../telemetry/metrics.js";
-import { DeadLetterFile } from "./dead-letter-file.js";
+import { DeadLetterFile, type DeadLetterSink } from "./dead-letter-file.js";
 import { BulkDeliverer } from "./deliver.js";
 import { type BatchSink, Pipeline } from "./pipeline.js";
 import { abortableSleep } from "./sleep.js";
 import { SocketSource } from "./socket-source.js";
 import { FileSource, type InputSource } from "./source.js";
-import { createRunStats, type RunStatus, type RunSummary, summarize } from "./stats.js";
+import { createRunStats, type RunStats, type RunStatus, type RunSummary, summarize } from "./stats.js";
+
+/** What a {@link AgentOptions.shipping} plug receives. */
+export interface ShippingContext {
+  /** The ship-directly sink: concurrent `_bulk` with per-item retry and dead-letter. */
+  readonly direct: BatchSink;
+  /** The `_bulk` transport, for a drainer's own `BulkDeliverer` over buffered entries. */
+  readonly transport: BulkTransport;
+  /** The dead-letter file shared by every stage. */
+  readonly deadLetter: DeadLetterSink;
+  readonly stats: RunStats;
+  readonly log: Logger;
+  /** Aborted on SIGTERM/SIGINT. */
+  readonly stop: AbortSignal;
+}
+
+/** How batches leave the pipeline; the default is `{ sink: () => ctx.direct }`. */
+export interface ShippingPlan {
+  /** Consulted for every batch: return `ctx.direct` (online) or a durable-buffer sink (offline). */
+  readonly sink: () => BatchSink;
+  /** Read throttle (token bucket): resolves when `bytes` more may be processed. */
+  readonly gate?: (bytes: number, signal: AbortSignal) => Promise<void>;
+  /** Receives the pipeline once built (e.g. for `setConcurrency` from the resource controller). */
+  readonly attach?: (pipeline: Pipeline) => void;
+  /** Called after the pipeline stopped and before the client closes (drain/close the buffer). */
+  readonly close?: () => Promise<void>;
+}
 
 /** Options of {@link runAgent}. */
 export interface AgentOptions {
@@ -48,6 +74,11 @@ export interface AgentOptions {
   readonly credentials?: AwsCredentialProvider;
   /** Checkpoint save period, ms (default 1000). */
   readonly checkpointIntervalMs?: number;
+  /**
+   * The seam for the durable buffer and the supervisor: builds the {@link ShippingPlan} (which sink each batch goes
+   * to, read throttle, concurrency control). Default: ship directly.
+   */
+  readonly shipping?: (ctx: ShippingContext) => ShippingPlan | Promise<ShippingPlan>;
 }
 
 async function endpointOf(o: AgentOptions): Promise<EndpointTarget> {
@@ -116,6 +147,7 @@ export async function runAgent(o: AgentOptions): Promise<RunSummary> {
   let server: MetricsServer | undefined;
   let client: Client | undefined;
   let deadLetter: DeadLetterFile | undefined;
+  let plan: ShippingPlan | undefined;
   const finish = (status: RunStatus, reason?: string): RunSummary => summarize(stats, status, (performance.now() - started) / 1000, reason);
   try {
     if (o.metrics) {
@@ -146,8 +178,9 @@ export async function runAgent(o: AgentOptions): Promise<RunSummary> {
     const core = createCore({ ...s.core });
     for (const c of cores) sources.push(await FileSource.open(c, !o.once));
     if (s.socketPath !== undefined && !o.once) sources.push(new SocketSource(s.socketPath, core, o.log));
+    const transport = new OpenSearchBulkTransport(client);
     const deliverer = new BulkDeliverer<IngestItem>({
-      transport: new OpenSearchBulkTransport(client),
+      transport,
       deadLetter,
       opType: core.options.opType,
       sensorId: core.options.sensorId,
@@ -159,19 +192,22 @@ export async function runAgent(o: AgentOptions): Promise<RunSummary> {
       observeRequest: (status, seconds) => metrics.observeRequest(status, seconds),
       describe: (it) => ({ file: it.progress.file.path }),
     });
-    // The ship-directly ↔ durable-buffer switch: the buffer/supervisor replace this selector (see README).
-    const direct: BatchSink = deliverer;
+    // The ship-directly ↔ durable-buffer switch: `plan.sink` is asked for every batch (see ShippingPlan).
+    const ctx: ShippingContext = { direct: deliverer, transport, deadLetter, stats, log: o.log, stop: o.stop };
+    plan = o.shipping ? await o.shipping(ctx) : { sink: () => deliverer };
     pipeline = new Pipeline({
       sources,
       batcher: core.createBatcher<IngestItem>(),
-      sink: () => direct,
+      sink: plan.sink,
       deadLetter,
       concurrency: s.shipper.concurrency,
       stats,
       sensorId: core.options.sensorId,
       log: o.log,
+      ...(plan.gate ? { gate: plan.gate } : {}),
       ...(o.checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs: o.checkpointIntervalMs }),
     });
+    plan.attach?.(pipeline);
     o.log.info({ inputs: sources.map((x) => x.name), once: o.once, concurrency: s.shipper.concurrency }, "shipping");
     const out = await pipeline.run({ once: o.once, stop: o.stop, shutdownTimeoutMs: o.shutdownTimeoutMs ?? 10_000 });
     if (out.fatal) return finish("fatal", out.fatal.status ? `HTTP ${out.fatal.status}: ${out.fatal.reason}` : out.fatal.reason);
@@ -183,6 +219,7 @@ export async function runAgent(o: AgentOptions): Promise<RunSummary> {
     if (stats.undelivered > 0) return finish("incomplete", `${stats.undelivered} events not delivered (retry.maxAttempts = ${s.shipper.maxAttempts}); they stay behind the checkpoint`);
     return finish("ok");
   } finally {
+    await plan?.close?.().catch((err: unknown) => o.log.error({ err }, "closing the shipping plan failed"));
     await deadLetter?.close().catch((err: unknown) => o.log.error({ err }, "closing the dead-letter file failed"));
     await client?.close().catch((err: unknown) => o.log.error({ err }, "closing the OpenSearch client failed"));
     await server?.close();

@@ -173,6 +173,47 @@ describe("run --once", () => {
     expect(server.stats.overwrites).toBeGreaterThan(0); // the batches dropped after indexing were re-sent
   });
 
+  it("the shipping seam: a plugged sink gets every batch, the gate every byte, attach the pipeline, close the end", async () => {
+    const data = fixtureBytes("rhaist__surevego.slice.json");
+    await writeFile(join(dir, "eve.json"), data);
+    let batches = 0;
+    let gated = 0;
+    let attached = false;
+    let closed = false;
+    const s = await runAgent({
+      settings: testSettings(dir, server.url),
+      once: true,
+      stop: new AbortController().signal,
+      metrics: false,
+      log: captureLog().log,
+      shipping: (ctx) => ({
+        sink: () => ({
+          deliver: (items, acked, signal) => {
+            batches++;
+            return ctx.direct.deliver(items, acked, signal);
+          },
+        }),
+        gate: (bytes) => {
+          gated += bytes;
+          return Promise.resolve();
+        },
+        attach: (p) => {
+          attached = p.inFlightBytes === 0;
+        },
+        close: () => {
+          closed = true;
+          return Promise.resolve();
+        },
+      }),
+    });
+    expect(s.status).toBe("ok");
+    expect(batches).toBe(Object.values(s.bulkRequests).reduce((a, b) => a + b, 0));
+    expect(batches).toBeGreaterThanOrEqual(4); // 200 events, batches of 50
+    expect(gated).toBe(data.length);
+    expect(attached && closed).toBe(true);
+    expect(server.documentCount()).toBe(200);
+  });
+
   it("exits 2 when a configured file does not exist", async () => {
     const s = await once(testSettings(dir, server.url));
     expect(s.status).toBe("missing_input");
