@@ -44,6 +44,7 @@ export class LoggingAlertSink implements AlertSink {
     this.resolveAfterMs = options.resolveAfterMs;
   }
 
+  /** Raises (and logs) an alert on its first anomalous observation; later ones only keep it firing. */
   observe(o: AnomalyObservation): void {
     this.observations += 1;
     const id = identity(o);
@@ -65,6 +66,7 @@ export class LoggingAlertSink implements AlertSink {
     );
   }
 
+  /** Resolves (and logs) alerts quiet for `resolveAfterMs` at `now` (ms since epoch). */
   async tick(now: number): Promise<void> {
     for (const [id, a] of this.active) {
       if (now - a.lastAnomalousAt >= this.resolveAfterMs) {
@@ -81,6 +83,7 @@ export class LoggingAlertSink implements AlertSink {
   /** Nothing to persist. */
   async close(): Promise<void> {}
 
+  /** Counters; `receivers` is empty (nothing is delivered). */
   get stats(): AlertStats {
     return {
       observations: this.observations,
