@@ -31,9 +31,13 @@ export function isAbortOf(signal: AbortSignal, error: unknown): boolean {
   return signal.aborted && (error === signal.reason || (error instanceof Error && error.name === "AbortError"));
 }
 
+/** Longest single `setTimeout` Node honours (2^31 − 1 ms ≈ 24.8 days); longer delays would fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The process clock: `performance.now()` (monotonic, unaffected by NTP steps) and `setTimeout`.
- * Source: https://nodejs.org/api/perf_hooks.html#performancenow
+ * Sleeps longer than {@link MAX_TIMER_MS} are clamped to it (callers re-plan in a loop).
+ * Sources: https://nodejs.org/api/perf_hooks.html#performancenow, https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
  */
 export const systemClock: Clock = {
   now: () => performance.now(),
@@ -50,7 +54,7 @@ export const systemClock: Clock = {
       const timer = setTimeout(() => {
         signal?.removeEventListener("abort", onAbort);
         resolve();
-      }, Math.max(0, ms));
+      }, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   },

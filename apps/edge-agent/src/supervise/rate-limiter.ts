@@ -80,7 +80,8 @@ export class RateLimiter {
 
   /**
    * Waits until `bytes` may be read, then accounts for them. Requests larger than the burst are admitted when the
-   * bucket is full, leaving a debt (see {@link TokenBucket}).
+   * bucket is full, leaving a debt (see {@link TokenBucket}). With tokens available (always, when unlimited) it
+   * resolves within microtasks, so a caller must do real IO between takes, as a reader does.
    * @throws the signal's reason (rejects) when `signal` aborts while waiting; {@link RateLimiterClosedError} after
    *   {@link RateLimiter.close}; {@link InvalidTokenBucketError} for a negative or non-finite `bytes`.
    */

@@ -72,3 +72,12 @@ export class ManualClock implements Clock {
     await settle();
   }
 }
+
+/** Lets real IO progress until `condition` holds; fails after `turns` event-loop turns (no fixed sleeps). */
+export async function until(condition: () => boolean, turns = 20_000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (condition()) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throw new Error("condition not reached");
+}
