@@ -65,6 +65,26 @@ export interface RequestOutcome {
   readonly detail?: string;
 }
 
+/** HTTP statuses that mean "OpenSearch (or the proxy in front of it) is not serving": 502, 503, 504. */
+export const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/**
+ * Classifies one shipper request for {@link ConnectivityMachine.observeRequest}: no HTTP status (connection
+ * refused/reset, DNS failure, timeout) or a status in {@link UNAVAILABLE_STATUSES} is a failure; any other status —
+ * including 429 (back-pressure, handled by the shipper's retry) and 4xx — proves OpenSearch reachable.
+ * @param result - `status`: the HTTP status if a response arrived; `error`: what the client threw;
+ *   `latencyMs`: request duration.
+ */
+export function requestOutcomeOf(result: { readonly status?: number; readonly error?: unknown; readonly latencyMs?: number }): RequestOutcome {
+  const latency = result.latencyMs === undefined ? {} : { latencyMs: result.latencyMs };
+  if (result.status === undefined || UNAVAILABLE_STATUSES.has(result.status)) {
+    const detail =
+      result.status !== undefined ? `HTTP ${result.status}` : result.error instanceof Error ? result.error.message : result.error === undefined ? "no response" : String(result.error);
+    return { ok: false, detail, ...latency };
+  }
+  return { ok: true, ...latency };
+}
+
 /** A state change, delivered to listeners. */
 export interface ConnectivityTransition {
   readonly from: ConnectivityState;

@@ -200,7 +200,7 @@ export class Supervisor {
       const group = [...this.#entries.values()].filter((e) => (e.spec.stopPhase ?? 0) === phase);
       const ended = new Set<string>();
       const waits = group.map(async (e) => {
-        if (!FINAL.has(e.state)) e.state = "stopping";
+        if (!FINAL.has(e.state)) e.state = e.loop ? "stopping" : "stopped"; // never started: nothing to wait for
         e.controller.abort(new Error(`supervisor shutdown (${e.spec.name})`));
         await e.loop;
         ended.add(e.spec.name);

@@ -5,6 +5,7 @@ import {
   type ConnectivityTransition,
   InvalidConnectivityOptionsError,
   type ProbeResult,
+  requestOutcomeOf,
 } from "../../src/supervise/connectivity-state.js";
 import { ListenerError } from "../../src/supervise/listeners.js";
 
@@ -174,5 +175,15 @@ describe("ConnectivityMachine", () => {
     expect(() => new ConnectivityMachine({ failuresToOffline: 0, successesToOnline: 1 })).toThrow(InvalidConnectivityOptionsError);
     expect(() => new ConnectivityMachine({ failuresToOffline: 1, successesToOnline: 1.5 })).toThrow(InvalidConnectivityOptionsError);
     expect(() => new ConnectivityMachine({ failuresToOffline: 1, successesToOnline: 1, slowMs: -1 })).toThrow(InvalidConnectivityOptionsError);
+  });
+});
+
+describe("requestOutcomeOf", () => {
+  it("fails on no response and 502/503/504, succeeds on any other status", () => {
+    expect(requestOutcomeOf({ error: new Error("connect ECONNREFUSED"), latencyMs: 3 })).toEqual({ ok: false, detail: "connect ECONNREFUSED", latencyMs: 3 });
+    expect(requestOutcomeOf({})).toEqual({ ok: false, detail: "no response" });
+    expect([502, 503, 504].map((status) => requestOutcomeOf({ status }).ok)).toEqual([false, false, false]);
+    expect([200, 400, 401, 429, 500].map((status) => requestOutcomeOf({ status }).ok)).toEqual([true, true, true, true, true]);
+    expect(requestOutcomeOf({ status: 503, latencyMs: 9 })).toEqual({ ok: false, detail: "HTTP 503", latencyMs: 9 });
   });
 });

@@ -199,3 +199,14 @@ describe("Supervisor", () => {
     expect((sup.lastListenerError as ListenerError).errors).toEqual([new Error("logger down")]);
   });
 });
+
+describe("Supervisor before start", () => {
+  it("shuts down components that never started", async () => {
+    const sup = new Supervisor({ clock: new ManualClock(0) });
+    let ran = false;
+    sup.add({ name: "never", run: async () => void (ran = true) });
+    expect(await sup.shutdown({ deadlineMs: 10 })).toMatchObject({ stopped: ["never"], timedOut: [] });
+    expect(sup.status()[0]?.state).toBe("stopped");
+    expect(ran).toBe(false);
+  });
+});
