@@ -1,12 +1,14 @@
 import { mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import { DiskSpool, type DiskSpoolOptions, type SpoolWarning } from "../../src/buffer/disk-spool.js";
 import { BufferClosedError, BufferFullError, BufferOptionsError } from "../../src/buffer/errors.js";
 import { frameSize } from "../../src/buffer/spool-codec.js";
 import { buildBulkBody } from "../../src/ship/bulk.js";
-import type { BufferRecord } from "../../src/buffer/types.js";
+import type { BufferEntry, BufferRecord } from "../../src/buffer/types.js";
+import type { IngestItem } from "../../src/pipeline/ingest.js";
+import type { BulkDoc } from "../../src/ship/bulk.js";
 import { ns, range, rec } from "./records.js";
 
 let dir: string;
@@ -28,6 +30,13 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(open_.splice(0).map((s) => s.close()));
   await rm(dir, { recursive: true, force: true });
+});
+
+describe("buffer record type", () => {
+  it("accepts pipeline items as records and gives entries the shipper can send as bulk documents", () => {
+    expectTypeOf<IngestItem>().toExtend<BufferRecord>();
+    expectTypeOf<BulkDoc>().toExtend<BufferRecord>();
+  });
 });
 
 describe("DiskSpool", () => {
