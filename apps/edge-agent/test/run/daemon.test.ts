@@ -16,11 +16,18 @@ import { captureLog, countsByType, expectedKeys, testSettings, waitFor } from ".
 
 let dir: string;
 let server: BulkTestServer;
+/** Daemons still running when a test ends (it failed): stopped in afterEach, so a worker never keeps one alive. */
+const running = new Set<{ stop: AbortController; done: Promise<unknown> }>();
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-daemon-"));
   server = await BulkTestServer.start({ seed: 9 });
 });
 afterEach(async () => {
+  for (const d of running) {
+    d.stop.abort();
+    await d.done;
+  }
+  running.clear();
   await server.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -53,6 +60,9 @@ function startDaemon(settings: ReturnType<typeof testSettings>) {
     log,
     checkpointIntervalMs: 50,
   });
+  const handle = { stop, done };
+  running.add(handle);
+  void done.finally(() => running.delete(handle));
   return { stop, done, records, metrics: () => metricsUrl };
 }
 
@@ -61,7 +71,7 @@ const sample = (text: string, name: string, labels: string): number | undefined 
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
 };
 
-describe("run (daemon)", () => {
+describe("run (daemon)", { timeout: 60_000 }, () => {
   it("follows appended lines and a rename rotation, exposes metrics, and stops with checkpoints written", async () => {
     const path = join(dir, "eve.json");
     const gen0 = fixtureBytes("sofiafernandezmoreno__tfm_ddos_demo.slice.json");
@@ -71,13 +81,13 @@ describe("run (daemon)", () => {
     const settings = testSettings(dir, server.url);
     const d = startDaemon(settings);
 
-    await waitFor(() => server.documentCount() === expectedKeys(gen0.subarray(0, cut)).size, 10_000, "first part");
+    await waitFor(() => server.documentCount() === expectedKeys(gen0.subarray(0, cut)).size, 20_000, "first part");
     await appendFile(path, gen0.subarray(cut));
-    await waitFor(() => server.documentCount() === expectedKeys(gen0).size, 10_000, "appended lines");
+    await waitFor(() => server.documentCount() === expectedKeys(gen0).size, 20_000, "appended lines");
     await rename(path, `${path}.1`);
     await writeFile(path, gen1);
     const all = new Set([...expectedKeys(gen0), ...expectedKeys(gen1)]);
-    await waitFor(() => server.documentCount() === all.size, 10_000, "lines after the rotation");
+    await waitFor(() => server.documentCount() === all.size, 20_000, "lines after the rotation");
     expect(new Set(server.allKeys())).toEqual(all);
 
     const ready = await fetch(`${d.metrics()}/readyz`);
@@ -124,7 +134,7 @@ describe("run (daemon)", () => {
     expect(JSON.stringify(await early.json())).toContain("index setup not done");
     expect(server.documentCount()).toBe(0); // nothing is shipped into indices without the template
     clusterBusy = false;
-    await waitFor(() => server.documentCount() === 200, 10_000, "shipping after setup retry");
+    await waitFor(() => server.documentCount() === 200, 20_000, "shipping after setup retry");
     expect((await fetch(`${d.metrics()}/readyz`)).status).toBe(200);
     expect(await (await fetch(`${d.metrics()}/metrics`)).text()).toMatch(/^soc_edge_ism_policy_available\{app="edge-agent"\} 0$/m);
     expect(d.records.some((r) => typeof r["msg"] === "string" && r["msg"].startsWith("ISM is not available"))).toBe(true);
@@ -152,7 +162,7 @@ describe("run (daemon)", () => {
         return false;
       }
     }, 5000, "socket listening");
-    await waitFor(() => server.documentCount() === expectedKeys(data).size, 10_000, "socket events");
+    await waitFor(() => server.documentCount() === expectedKeys(data).size, 20_000, "socket events");
     expect(new Set(server.allKeys())).toEqual(expectedKeys(data));
     d.stop.abort();
     const s = await d.done;

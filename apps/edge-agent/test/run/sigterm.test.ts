@@ -23,13 +23,17 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-sigterm-"));
   server = await BulkTestServer.start();
 });
+const children = new Set<ChildProcess>();
 afterEach(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL"); // a failed test's daemon
+  children.clear();
   await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 
 function start(args: string[]): { child: ChildProcess; exit: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, [cli, "run", "--config", join(dir, "soc.yaml"), ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -40,7 +44,7 @@ function start(args: string[]): { child: ChildProcess; exit: Promise<{ code: num
   return { child, exit };
 }
 
-describe("edge-agent run (built CLI)", () => {
+describe("edge-agent run (built CLI)", { timeout: 60_000 }, () => {
   it("exits 0 on SIGTERM with its checkpoint written; the restart ships the rest exactly once", async () => {
     const path = join(dir, "eve.json");
     const data = Buffer.concat([fixtureBytes("OISF__suricata-verify.json"), fixtureBytes("cisagov__Malcolm.slice.json")]);
@@ -63,7 +67,7 @@ describe("edge-agent run (built CLI)", () => {
     server.setResponseDelay(40); // keeps batches in flight when the signal arrives
 
     const daemon = start(["--no-metrics", "--shutdown-timeout", "5s"]);
-    await waitFor(() => server.documentCount() >= 50, 15_000, "the daemon shipping");
+    await waitFor(() => server.documentCount() >= 50, 30_000, "the daemon shipping");
     daemon.child.kill("SIGTERM");
     const r = await daemon.exit;
     expect(r.stderr).toMatch(/"msg":"stopping: no more reading, flushing in-flight batches"/);
