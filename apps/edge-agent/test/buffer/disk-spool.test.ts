@@ -35,7 +35,7 @@ afterEach(async () => {
 describe("buffer record type", () => {
   it("accepts pipeline items as records and gives entries the shipper can send as bulk documents", () => {
     expectTypeOf<IngestItem>().toExtend<BufferRecord>();
-    expectTypeOf<BulkDoc>().toExtend<BufferRecord>();
+    expectTypeOf<BufferEntry>().toExtend<BulkDoc>();
   });
 });
 
