@@ -27,3 +27,6 @@ export * from "./ship/dead-letter.js";
 export * from "./ship/index-setup.js";
 export * from "./pipeline/ingest.js";
 export * from "./input/line-assembler.js";
+export * from "./buffer/index.js";
+export * from "./supervise/index.js";
+export * from "./run/agent.js";
