@@ -107,6 +107,14 @@ export const StaticRule = z.strictObject({
   severity: z.enum(["critical", "warning", "info"]).default("warning"),
 });
 
+/**
+ * Default of `apps.aiopsAgent.detectors.scoreThreshold`: the raw combined anomaly score (0–1) at or above
+ * which the AIOps agent alerts. It must equal `DEFAULT_DETECTOR_PARAMS.alertThreshold` of the `aiops-agent`
+ * app (its production detector parameter set, checked by that app's tests); the config value is the
+ * authoritative one at run time.
+ */
+export const AIOPS_ALERT_SCORE_THRESHOLD = 0.65;
+
 /** The AIOps agent: host metrics, anomaly detection and alerting. */
 export const AiopsAgent = z.strictObject({
   ...deployment({ port: 9101, cpus: 0.5, memory: "256M", reserveCpus: 0.1, reserveMemory: "64M" }),
@@ -121,10 +129,26 @@ export const AiopsAgent = z.strictObject({
   detectors: z
     .strictObject({
       static: z.array(StaticRule).default([]),
-      adaptive: z.boolean().default(true),
-      seasonal: z.boolean().default(true),
-      changePoint: z.boolean().default(true),
-      scoreThreshold: z.number().min(0).max(1).default(0.9).describe("Combined anomaly score that raises an alert."),
+      adaptive: z
+        .boolean()
+        .default(true)
+        .describe("Robust EWMA/MAD baseline of the combined detector. Off: the point and shift tests use the seasonal model alone (nothing is scored until it has learnt two days)."),
+      seasonal: z
+        .boolean()
+        .default(true)
+        .describe("Time-of-day baseline of the combined detector (scores once two days are seen). Off: the point and shift tests use the adaptive baseline alone."),
+      changePoint: z
+        .boolean()
+        .default(true)
+        .describe("Level-shift (residual CUSUM) and flatline tests of the combined detector. Off: only the point test scores. With adaptive, seasonal and changePoint all off, only the static rules run."),
+      scoreThreshold: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(AIOPS_ALERT_SCORE_THRESHOLD)
+        .describe(
+          "The one alert threshold: a series past its warm-up is anomalous when its raw combined anomaly score (0-1, before the detector's hold-down) is at or above this. Authoritative: the agent passes it to the detector as its alertThreshold. The default 0.65 equals the production detector parameter set (DEFAULT_DETECTOR_PARAMS.alertThreshold of aiops-agent, which stays below it on clean synthetic noise after warm-up); raise it for fewer alerts, lower it for earlier ones.",
+        ),
     })
     .prefault({}),
   alerting: z
