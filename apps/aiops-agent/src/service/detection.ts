@@ -10,6 +10,7 @@ import { seriesKey } from "../collect/types.js";
 import { CombinedDetector } from "../detect/combined.js";
 import { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from "../detect/params.js";
 import { StaticThresholdDetector } from "../detect/static-threshold.js";
+import { ALL_MODELS, anyModel, type ModelSwitches, serviceDetectorParams } from "./detector-params.js";
 import { staticRuleDetectorOptions } from "./rules.js";
 
 /** A static rule as configured (`detectors.static[]`), with `for` already converted to ms. */
@@ -27,7 +28,11 @@ export interface StaticRuleSpec {
 
 /** Options of {@link DetectionEngine}. */
 export interface DetectionOptions {
-  /** `detectors.scoreThreshold`: raw combined score (before the detector's own NAB hold-down) at or above which a series is anomalous. */
+  /**
+   * `detectors.scoreThreshold`, the one alert threshold: raw combined score in [0, 1] (before the detector's
+   * own NAB hold-down) at or above which a warm series is anomalous. Authoritative: it also replaces
+   * `alertThreshold` of the detector parameters, so `CombinedDetector.last.alert` agrees with the engine.
+   */
   readonly scoreThreshold: number;
   /** Samples a series must have been scored before it may alert (default 120: beyond every component's warm-up, see {@link DEFAULT_DETECTOR_PARAMS}). */
   readonly warmupSamples?: number;
@@ -35,9 +40,12 @@ export interface DetectionOptions {
   readonly holdDownSamples?: number;
   /** Static rules (default none). */
   readonly rules?: readonly StaticRuleSpec[];
-  /** Score series with the combined detector (default true; false = static rules only). */
-  readonly scoring?: boolean;
-  /** Detector parameters (default {@link DEFAULT_DETECTOR_PARAMS}, the set `aiops-agent nab` measures). */
+  /**
+   * `detectors.adaptive` / `seasonal` / `changePoint` (default all on). Each switch is applied on its own
+   * (see {@link serviceDetectorParams}); all off = static rules only, no series is scored.
+   */
+  readonly models?: ModelSwitches;
+  /** Base detector parameters (default {@link DEFAULT_DETECTOR_PARAMS}, the set `aiops-agent nab` measures); the threshold and switches are applied on top. */
   readonly params?: Readonly<DetectorParams>;
   /** Labels added to every observation, e.g. `{ instance: "pi-1" }`. */
   readonly baseLabels?: Readonly<Record<string, string>>;
@@ -119,15 +127,20 @@ export class DetectionEngine {
   /** New series not tracked because {@link DetectionOptions.maxSeries} was reached. */
   droppedSeries = 0;
 
-  /** @throws {RangeError} for a threshold outside [0, 1] or negative counts; {@link DetectorParamError} for bad rules. */
+  /**
+   * @throws {RangeError} for a threshold outside [0, 1] or negative counts; {@link DetectorParamError} for bad
+   *   rules or detector parameters.
+   */
   constructor(options: DetectionOptions) {
     if (!(options.scoreThreshold >= 0 && options.scoreThreshold <= 1)) throw new RangeError(`scoreThreshold must be in [0, 1], got ${options.scoreThreshold}`);
     this.threshold = options.scoreThreshold;
+    const models = options.models ?? ALL_MODELS;
     this.warmup = options.warmupSamples ?? 120;
     this.holdDown = options.holdDownSamples ?? 3;
     if (!(this.warmup >= 0) || !(this.holdDown >= 0)) throw new RangeError("warmupSamples and holdDownSamples must be >= 0");
-    this.scoring = options.scoring ?? true;
-    this.params = options.params ?? DEFAULT_DETECTOR_PARAMS;
+    this.scoring = anyModel(models);
+    this.params = serviceDetectorParams(this.threshold, models, options.params ?? DEFAULT_DETECTOR_PARAMS);
+    if (this.scoring) new CombinedDetector(this.params); // validate early
     this.base = options.baseLabels ?? {};
     this.maxSeries = options.maxSeries ?? 5000;
     this.staleAfterMs = options.staleAfterMs ?? 15 * 60_000;
@@ -142,6 +155,16 @@ export class DetectionEngine {
   /** Samples a series is scored before it may alert. */
   get warmupSamples(): number {
     return this.warmup;
+  }
+
+  /** The parameters every series' detector runs with (threshold and model switches applied). */
+  get detectorParams(): Readonly<DetectorParams> {
+    return this.params;
+  }
+
+  /** Whether the combined detector scores series (false: static rules only). */
+  get scoresSeries(): boolean {
+    return this.scoring;
   }
 
   /** Number of series with a detector. */
@@ -168,7 +191,8 @@ export class DetectionEngine {
             t.scored += 1;
             const warm = t.scored > this.warmup;
             let anomalous = false;
-            if (warm && score >= this.threshold) {
+            // last.alert is `raw >= alertThreshold`, and alertThreshold is this.threshold (serviceDetectorParams)
+            if (warm && t.detector.last.alert) {
               anomalous = true;
               t.holdLeft = this.holdDown;
             } else if (warm && t.holdLeft > 0) {

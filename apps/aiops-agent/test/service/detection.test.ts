@@ -64,7 +64,7 @@ describe("DetectionEngine", () => {
   it("emits no observation for unscored series without a rule, and none at all with scoring off", () => {
     const unscored: Series = { name: "soc_node_memory_total_bytes", labels: {}, value: 1e9, kind: "gauge", scored: false, source: "meminfo" };
     expect(new DetectionEngine({ scoreThreshold: 0.9 }).evaluate([unscored], 0).observations).toEqual([]);
-    const off = new DetectionEngine({ scoreThreshold: 0.9, scoring: false });
+    const off = new DetectionEngine({ scoreThreshold: 0.9, models: { adaptive: false, seasonal: false, changePoint: false } });
     expect(off.evaluate([busy(0.5)], 0).observations).toEqual([]);
     expect(off.size).toBe(0);
   });
