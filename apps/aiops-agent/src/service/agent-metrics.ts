@@ -43,6 +43,8 @@ export class AgentMetrics {
   readonly score: Gauge<ScoreLabel>;
   /** `soc_aiops_collect_info{proc_root}`: 1, labelled with the procfs root the agent reads. */
   readonly info: Gauge<"proc_root">;
+  /** `soc_aiops_alert_receiver_unusable{receiver}`: 1 for a configured receiver left out at start (unresolvable secret). */
+  readonly receiverUnusable: Gauge<"receiver">;
 
   /**
    * @param registry where to register.
@@ -67,6 +69,11 @@ export class AgentMetrics {
       labelNames: SCORE_LABELS,
     });
     this.info = gauge(registry, { name: "soc_aiops_collect_info", help: "Always 1; proc_root is the procfs the agent reads.", labelNames: ["proc_root"] });
+    this.receiverUnusable = gauge(registry, {
+      name: "soc_aiops_alert_receiver_unusable",
+      help: "1 for a configured alert receiver left out at start because a secret it references cannot be resolved.",
+      labelNames: ["receiver"],
+    });
     const resets = sources.counterResets;
     if (resets) {
       counter(registry, {

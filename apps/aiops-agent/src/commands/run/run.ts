@@ -7,19 +7,20 @@ import { stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { type SocConfig, loadConfig, parseDurationSeconds } from "@soc/config";
 import { createMetricsRegistry, startMetricsServer } from "@soc/metrics";
-import { alertSinkOptionsFromConfig, type ConfiguredReceiver } from "../../alert/config.js";
+import type { ConfiguredReceiver } from "../../alert/config.js";
 import { createAlertSink } from "../../alert/sink.js";
 import type { AlertSink } from "../../alert/types.js";
 import { HostCollector } from "../../collect/host-collector.js";
 import { SeriesBuilder } from "../../collect/series.js";
 import { AgentMetrics } from "../../service/agent-metrics.js";
 import { DetectionEngine } from "../../service/detection.js";
+import { modelSwitchWarnings } from "../../service/detector-params.js";
 import { HostMetricsExporter } from "../../service/host-metrics.js";
-import { LoggingAlertSink } from "../../service/logging-sink.js";
-import { AgentLoop, type Collector, type LoopLog, type TickReport, errorFields } from "../../service/loop.js";
+import { AgentLoop, type Collector, type LoopLog, type TickReport } from "../../service/loop.js";
 import { formatTickLine } from "../../service/report.js";
 import { rulesFromConfig } from "../../service/rules.js";
 import { resolveSecret } from "./secrets.js";
+import { type SinkSetup, setUpAlertSink } from "./sink-setup.js";
 
 /** Options of {@link runAgent}, from the command line. */
 export interface RunOptions {
@@ -90,18 +91,18 @@ export async function runAgent(opts: RunOptions, io: RunIo): Promise<number> {
 
   const registry = createMetricsRegistry();
   const builder = new SeriesBuilder();
-  const sink = io.sink ?? (await buildSink(config, baseDir, opts.env, log, `http://${host}:${port}/metrics`, host));
+  const setup: SinkSetup | undefined = io.sink ? undefined : await buildSink(config, baseDir, opts.env, log, `http://${host}:${port}/metrics`, host);
+  const sink = io.sink ?? setup!.sink;
   const metrics = new AgentMetrics(registry, { alertStats: () => sink.stats, counterResets: () => builder.resets });
   metrics.info.set({ proc_root: procRoot }, 1);
+  for (const u of setup?.unusable ?? []) metrics.receiverUnusable.set({ receiver: u.receiver }, 1);
   const d = a.detectors;
-  const scoring = d.adaptive || d.seasonal || d.changePoint;
-  if (scoring && !(d.adaptive && d.seasonal && d.changePoint)) {
-    log.warn({ adaptive: d.adaptive, seasonal: d.seasonal, changePoint: d.changePoint }, "detectors.adaptive/seasonal/changePoint cannot be switched off one by one: the combined detector (the parameter set measured on NAB) scores with all of them; set all three to false for static rules only");
-  }
+  const models = { adaptive: d.adaptive, seasonal: d.seasonal, changePoint: d.changePoint };
+  for (const w of modelSwitchWarnings(models)) log.warn({ ...models }, w);
   const engine = new DetectionEngine({
     scoreThreshold: d.scoreThreshold,
+    models,
     rules: rulesFromConfig(d.static, parseDurationSeconds),
-    scoring,
     baseLabels: { host },
     ...(opts.warmupSamples !== undefined ? { warmupSamples: opts.warmupSamples } : {}),
   });
@@ -125,7 +126,10 @@ export async function runAgent(opts: RunOptions, io: RunIo): Promise<number> {
 
   const server = await startMetricsServer({ registry, host: opts.metricsHost ?? "0.0.0.0", port, logger: log });
   server.registerReadinessCheck("collection", () => (loop.ready ? { ok: true } : { ok: false, reason: "first collection pending" }));
-  log.info({ url: server.url, procRoot, intervalMs, scoreThreshold: d.scoreThreshold, rules: d.static.length, receivers: a.alerting.receivers }, "aiops-agent running");
+  log.info(
+    { url: server.url, procRoot, intervalMs, scoreThreshold: d.scoreThreshold, models, scoring: engine.scoresSeries, rules: d.static.length, receivers: setup?.usable ?? a.alerting.receivers, alertSink: setup?.kind ?? "custom" },
+    "aiops-agent running",
+  );
   io.onListening?.(server.url);
   const result = await loop.run(io.signal);
   const closed = await server.close();
@@ -149,7 +153,7 @@ async function chooseProcRoot(wanted: string, explicit: boolean, log: LoopLog): 
   }
 }
 
-/** The alert pipeline for the configured receivers, or the logging fallback when there are none (or they cannot be set up). */
+/** The alert pipeline for the configured receivers that can be set up, or the logging fallback (see {@link setUpAlertSink}). */
 async function buildSink(
   config: SocConfig,
   baseDir: string,
@@ -157,23 +161,16 @@ async function buildSink(
   log: LoopLog,
   generatorURL: string,
   source: string,
-): Promise<AlertSink> {
+): Promise<SinkSetup> {
   const alerting = config.apps.aiopsAgent.alerting;
-  const fallback = () => new LoggingAlertSink({ log, resolveAfterMs: parseDurationSeconds(alerting.resolveAfter) * 1000 });
-  if (alerting.receivers.length === 0) {
-    log.warn({}, "no alert receivers configured (apps.aiopsAgent.alerting.receivers): alerts are only logged");
-    return fallback();
-  }
-  try {
-    const options = await alertSinkOptionsFromConfig(
-      alerting,
-      config.monitoring.receivers as Readonly<Record<string, ConfiguredReceiver>>,
-      (ref, where) => resolveSecret(ref, where, { env, secrets: config.secrets, baseDir }),
-      { logger: log, generatorURL, source },
-    );
-    return await createAlertSink(options);
-  } catch (error) {
-    log.error({ err: errorFields(error), receivers: alerting.receivers }, "alert receivers cannot be set up: alerts are only logged until the config is fixed");
-    return fallback();
-  }
+  return setUpAlertSink({
+    alerting,
+    receivers: config.monitoring.receivers as Readonly<Record<string, ConfiguredReceiver>>,
+    resolveSecret: (ref, where) => resolveSecret(ref, where, { env, secrets: config.secrets, baseDir }),
+    log,
+    create: createAlertSink,
+    extra: { logger: log, generatorURL, source },
+    resolveAfterMs: parseDurationSeconds(alerting.resolveAfter) * 1000,
+    cooldownMs: parseDurationSeconds(alerting.cooldown) * 1000,
+  });
 }

@@ -14,6 +14,8 @@ export class SecretResolutionError extends Error {
     /** Dotted config path of the reference, e.g. `monitoring.receivers.slack.webhookUrl`. */
     readonly where: string,
     reason: string,
+    /** What was looked up, e.g. `env SOC_ALERT_WEBHOOK_URL`, `file /run/secrets/x`, `secret slack-url`. */
+    readonly source?: string,
   ) {
     super(`${where}: ${reason}`);
   }
@@ -37,18 +39,18 @@ export async function resolveSecret(ref: SecretRef, where: string, sources: Secr
   const r = ref.secretRef;
   if ("name" in r) {
     const entry = sources.secrets[r.name];
-    if (!entry) throw new SecretResolutionError(where, `secret ${JSON.stringify(r.name)} is not defined in the secrets section`);
+    if (!entry) throw new SecretResolutionError(where, `secret ${JSON.stringify(r.name)} is not defined in the secrets section`, `secret ${r.name}`);
     return resolveSecret({ secretRef: "env" in entry ? { env: entry.env } : { file: entry.file } }, where, sources);
   }
   if ("env" in r) {
     const v = sources.env[r.env];
-    if (v === undefined || v === "") throw new SecretResolutionError(where, `environment variable ${r.env} is not set`);
+    if (v === undefined || v === "") throw new SecretResolutionError(where, `environment variable ${r.env} is not set`, `env ${r.env}`);
     return v;
   }
   const path = resolve(sources.baseDir, r.file);
   try {
     return (await readFile(path, "utf8")).replace(/\r?\n$/, "");
   } catch (err) {
-    throw new SecretResolutionError(where, `cannot read secret file ${path}: ${(err as Error).message}`);
+    throw new SecretResolutionError(where, `cannot read secret file ${path}: ${(err as Error).message}`, `file ${path}`);
   }
 }
