@@ -11,7 +11,7 @@ export { toYaml, type ToYamlOptions } from "./emit/yaml.js";
 export { generateCompose, type Generated } from "./generate.js";
 export { writeFiles, UnsafePathError, WRITE_CONCURRENCY, type WrittenFile } from "./write.js";
 export { servicesStartedBy } from "./compose-profiles.js";
-export { lintModel, lintComposeFiles, lintFails, generationErrors, SecurityGateError, GENERATED_WAIVERS, effectiveWaivers, composeWaivers, WAIVE_KEY, type LintFinding, type LintReport, type LintModelOptions, type ServiceScore } from "./lint/lint.js";
+export { lintModel, lintComposeFiles, lintFails, generationErrors, SecurityGateError, GENERATED_WAIVERS, HOST_PROC_WAIVER, effectiveWaivers, composeWaivers, WAIVE_KEY, type LintFinding, type LintReport, type LintModelOptions, type ServiceScore } from "./lint/lint.js";
 export { modelContainerFacts, modelFieldPath } from "./lint/facts-from-model.js";
 export { composeServiceFacts, composeFieldPath, mountFact, portFact, envFacts, type FactNote } from "./lint/facts-from-compose.js";
 export { toSarif, SECURITY_SEVERITY, type SarifOptions } from "./lint/sarif.js";

@@ -4,7 +4,7 @@
  * every finding in the file a person edits — the config path for our own output, the YAML path for a
  * Compose file — with its line.
  */
-import { auditContainer, containerScore, SECURITY_RULES, stackScore, type AuditWaiver, type Finding, type RuleId, type Severity } from "@soc/config";
+import { auditContainer, containerScore, SECURITY_RULES, SENSITIVE_HOST_PATHS, stackScore, type AuditWaiver, type Finding, type RuleId, type Severity } from "@soc/config";
 import { withoutTags, type ComposeFile } from "../import/compose-yaml.js";
 import { SOCKET_PROXY_NAME } from "../model/apps.js";
 import type { ContainerSpec, DeploymentModel } from "../model/types.js";
@@ -63,12 +63,43 @@ function finish(findings: LintFinding[], services: ServiceScore[], notes: string
 }
 
 /**
- * The waivers that apply to a model container: the config's `waive` list plus, for containers compose-gen
- * generates, {@link GENERATED_WAIVERS}. The Compose emitter writes them as `x-soc-waive`, so the lint of the
- * Compose file and an import of it see the same accepted risks.
+ * The accepted exception compose-gen gives the aiops-agent app for the host `/proc` it mounts read-only at
+ * `collect.hostProc` (see `buildApps`): the least-privileged way for a container to read host metrics. The
+ * alternative, sharing the host PID namespace (`host-pid`, CIS 5.16), would also let it see and signal every
+ * host process; node_exporter's container setup makes the same trade-off. Documented in
+ * apps/aiops-agent/README.md, "How the agent sees the host from a container".
  */
-export function effectiveWaivers(c: Pick<ContainerSpec, "name" | "kind" | "waivers">): AuditWaiver[] {
-  return [...c.waivers, ...(c.kind === "generated" ? (GENERATED_WAIVERS[c.name] ?? []) : [])];
+export const HOST_PROC_WAIVER: AuditWaiver = {
+  rule: "sensitive-mount",
+  reason: "generated read-only bind of the host's /proc at apps.aiopsAgent.collect.hostProc, the least-privileged way to read host metrics (instead of pid: host); no other sensitive host path is mounted",
+};
+
+const isSensitiveHostPath = (source: string): boolean => {
+  const src = source.length > 1 ? source.replace(/\/+$/, "") : source;
+  return SENSITIVE_HOST_PATHS.some((p) => src === p || (p !== "/" && src.startsWith(`${p}/`)));
+};
+
+/**
+ * Whether `c` is the aiops-agent app whose ONLY sensitive host mount is the read-only host `/proc` that
+ * compose-gen adds: then {@link HOST_PROC_WAIVER} applies. Any other sensitive host path (or a writable
+ * `/proc`) keeps the finding unwaived unless the config waives it.
+ */
+function hostProcOnly(c: Pick<ContainerSpec, "kind" | "origin" | "mounts">): boolean {
+  if (c.kind !== "app" || c.origin[0] !== "apps" || c.origin[1] !== "aiopsAgent") return false;
+  const sensitive = c.mounts.filter((m) => m.type === "bind" && m.source !== undefined && isSensitiveHostPath(m.source));
+  return sensitive.length === 1 && sensitive[0]!.source === "/proc" && sensitive[0]!.readOnly;
+}
+
+/**
+ * The waivers that apply to a model container: the config's `waive` list plus, for containers compose-gen
+ * generates, {@link GENERATED_WAIVERS}, and for the aiops-agent's generated host `/proc` mount
+ * {@link HOST_PROC_WAIVER} (unless the config already waives `sensitive-mount` there: its reason wins). The Compose emitter
+ * writes them as `x-soc-waive`, so the lint of the Compose file and an import of it see the same accepted
+ * risks.
+ */
+export function effectiveWaivers(c: Pick<ContainerSpec, "name" | "kind" | "waivers" | "origin" | "mounts">): AuditWaiver[] {
+  const hostProc = hostProcOnly(c) && !c.waivers.some((w) => w.rule === HOST_PROC_WAIVER.rule) ? [HOST_PROC_WAIVER] : [];
+  return [...c.waivers, ...(c.kind === "generated" ? (GENERATED_WAIVERS[c.name] ?? []) : []), ...hostProc];
 }
 
 /** Options of {@link lintModel}. */
