@@ -10,8 +10,12 @@ import { createHash } from "node:crypto";
 import { readFile as fsReadFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { loadConfig, parseDurationSeconds, parseMemoryBytes, type SecretRef, type SocConfig } from "@soc/config";
+import type { BufferOptions } from "./buffer/index.js";
 import type { OpenSearchAuth, OpenSearchTarget } from "./opensearch/target.js";
 import type { CoreOptions } from "./options.js";
+import type { ConnectivitySettings } from "./supervise/connectivity-checker.js";
+import { connectivitySettingsFromConfig, throttleSettingsFromConfig } from "./supervise/settings.js";
+import type { ThrottleThresholds } from "./supervise/throttle-controller.js";
 
 /** Settings of the `_bulk` sender. */
 export interface ShipperSettings {
@@ -45,8 +49,18 @@ export interface RunSettings {
   readonly metricsPort: number;
   /** pino level. */
   readonly logLevel: string;
-  /** `apps.edgeAgent.buffer` as configured, for the durable buffer (not used by the direct shipper). */
+  /** `apps.edgeAgent.buffer` as configured (see {@link RunSettings.bufferOptions} for the resolved form). */
   readonly buffer: SocConfig["apps"]["edgeAgent"]["buffer"];
+  /**
+   * The durable buffer used while OpenSearch is unreachable, resolved: disk `maxBytes` in bytes, spool `dir`
+   * absolute, Redis `url` with its secret reference resolved. Optional so hand-built settings (tests) may omit it;
+   * `runSettingsFromConfig` always sets it.
+   */
+  readonly bufferOptions?: BufferOptions;
+  /** `apps.edgeAgent.connectivity` in milliseconds (probe interval/timeout, hysteresis counts, DNS names). */
+  readonly connectivity?: ConnectivitySettings;
+  /** `apps.edgeAgent.throttle`: hysteresis thresholds per resource signal and the sampling interval in ms. */
+  readonly throttle?: { readonly thresholds: ThrottleThresholds; readonly intervalMs: number };
 }
 
 /** Where secrets and relative paths come from. */
@@ -164,7 +178,35 @@ export async function runSettingsFromConfig(config: SocConfig, ctx: ResolveConte
     metricsPort: ea.metricsPort,
     logLevel: ea.logLevel ?? config.logging.level,
     buffer: ea.buffer,
+    bufferOptions: await bufferOptionsFrom(ea.buffer, ctx, resolve(ctx.baseDir, ea.eve.checkpointDir)),
+    connectivity: connectivitySettingsFromConfig(ea.connectivity),
+    throttle: throttleSettingsFromConfig(ea.throttle),
   };
+}
+
+/** `apps.edgeAgent.buffer.dir` default of the schema (`packages/config/src/schema/apps.ts`). */
+const DEFAULT_SPOOL_DIR = "/var/lib/soc/edge-agent/spool";
+
+/**
+ * Resolves the `apps.edgeAgent.buffer` section: disk → `{ type: "disk", dir (absolute), maxBytes (bytes) }`, the
+ * default `dir` moved to `<checkpointDir>/spool` when `checkpointDir` is given (see the code comment);
+ * redis → `{ type: "redis", url (secret resolved), stream, maxLen, consumerGroup }`.
+ *
+ * @throws {SecretResolutionError} when the Redis URL is a secret reference that cannot be resolved.
+ */
+export async function bufferOptionsFrom(
+  buffer: SocConfig["apps"]["edgeAgent"]["buffer"],
+  ctx: ResolveContext,
+  checkpointDir?: string,
+): Promise<BufferOptions> {
+  if (buffer.type === "disk") {
+    // The schema's default spool dir belongs to the default state dir: with another `eve.checkpointDir`, keep the
+    // spool beside the checkpoints it goes with (two agents must never share a spool).
+    const dir = buffer.dir === DEFAULT_SPOOL_DIR && checkpointDir !== undefined ? resolve(checkpointDir, "spool") : resolve(ctx.baseDir, buffer.dir);
+    return { type: "disk", dir, maxBytes: parseMemoryBytes(buffer.maxBytes) };
+  }
+  const url = typeof buffer.url === "string" ? buffer.url : await resolveSecretRef(buffer.url, ctx);
+  return { type: "redis", url, stream: buffer.stream, maxLen: buffer.maxLen, consumerGroup: buffer.consumerGroup };
 }
 
 /**

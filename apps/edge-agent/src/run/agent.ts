@@ -5,11 +5,14 @@
  * done and no fatal error), the dead-letter file, one {@link FileSource} per EVE path (+ the unix_stream socket in
  * daemon mode), and the {@link BulkDeliverer}. Settings and IO come in as parameters; nothing here reads the
  * environment.
+ *
+ * With a `shipping` plug (the durable buffer, `./shipping/plan.ts`) in daemon mode, the index setup runs in the
+ * background while reading starts: the plug buffers until `ctx.indexSetup.ready` and ships directly only after it.
  * @module
  */
 import { mkdir } from "node:fs/promises";
 import type { Client } from "@opensearch-project/opensearch";
-import { createMetricsRegistry, type MetricsServer, startMetricsServer } from "@soc/metrics";
+import { createMetricsRegistry, type MetricsRegistry, type MetricsServer, startMetricsServer } from "@soc/metrics";
 import type { Logger } from "pino";
 import { checkpointPathFor, type RunSettings } from "../config-map.js";
 import { resolveAwsDomainEndpoint } from "../opensearch/aws-endpoint.js";
@@ -19,9 +22,10 @@ import { ensureIndexSetup, IndexSetupError } from "../opensearch/index-setup.js"
 import type { EndpointTarget } from "../opensearch/target.js";
 import { createCore } from "../options.js";
 import type { IngestItem } from "../pipeline/ingest.js";
+import type { HttpProbeRequest } from "../supervise/connectivity-probe.js";
 import { registerEdgeMetrics } from "../telemetry/metrics.js";
 import { DeadLetterFile, type DeadLetterSink } from "./dead-letter-file.js";
-import { BulkDeliverer } from "./deliver.js";
+import { BulkDeliverer, type ShipDoc } from "./deliver.js";
 import { type BatchSink, Pipeline } from "./pipeline.js";
 import { abortableSleep } from "./sleep.js";
 import { SocketSource } from "./socket-source.js";
@@ -40,6 +44,26 @@ export interface ShippingContext {
   readonly log: Logger;
   /** Aborted on SIGTERM/SIGINT. */
   readonly stop: AbortSignal;
+  /** The run's settings (buffer, connectivity, throttle, shipper, batch sizes). */
+  readonly settings: RunSettings;
+  /** The run's metrics registry: the plug registers its own metrics on it. */
+  readonly registry: MetricsRegistry;
+  /** `/_cluster/health` GET through the run's OpenSearch client (same auth, TLS, SigV4), for connectivity probes. */
+  readonly healthRequest: HttpProbeRequest;
+  /** Base URL of the OpenSearch endpoint (resolved for AWS domains). */
+  readonly url: string;
+  /**
+   * A new deliverer with the run's settings (op type, backoff, `retry.maxAttempts`, dead-letter on exhaustion,
+   * request metrics) over `transport`, e.g. an observed transport, or for draining buffered entries.
+   */
+  deliverer<T extends ShipDoc>(transport: BulkTransport): BulkDeliverer<T>;
+  /**
+   * Index template/ISM setup: `done()` once installed (or when setup is disabled); `ready` resolves then, and never
+   * rejects (a fatal setup error ends the run instead). Nothing may be shipped directly before it.
+   */
+  readonly indexSetup: { readonly done: () => boolean; readonly ready: Promise<void> };
+  /** Ends the run as `fatal` with `reason` (e.g. a drain refused with 401/403); reading stops gracefully. */
+  fail(reason: string): void;
 }
 
 /** How batches leave the pipeline; the default is `{ sink: () => ctx.direct }`. */
@@ -111,6 +135,25 @@ async function setupIndices(client: Client, o: AgentOptions, onIsm: (ok: boolean
   return undefined;
 }
 
+/** The connectivity probe's request: `GET /_cluster/health` with the shipper's client, no client-side retries. */
+function healthRequest(client: Client): HttpProbeRequest {
+  return (signal) => {
+    const p = client.transport.request({ method: "GET", path: "/_cluster/health" }, { maxRetries: 0 });
+    const onAbort = (): void => p.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    return p.then(
+      (r) => {
+        signal.removeEventListener("abort", onAbort);
+        return { status: r.statusCode ?? 0, body: r.body };
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        throw err;
+      },
+    );
+  };
+}
+
 /**
  * Runs the agent until the inputs end (`once`), `stop`, or a fatal error.
  *
@@ -120,6 +163,8 @@ async function setupIndices(client: Client, o: AgentOptions, onIsm: (ok: boolean
  */
 export async function runAgent(o: AgentOptions): Promise<RunSummary> {
   const started = performance.now();
+  const failed = new AbortController();
+  const stop = AbortSignal.any([o.stop, failed.signal]);
   const s = o.settings;
   const stats = createRunStats();
   let pipeline: Pipeline | undefined;
@@ -162,15 +207,36 @@ export async function runAgent(o: AgentOptions): Promise<RunSummary> {
     }
     const target = await endpointOf(o);
     client = await createOpenSearchClient(target, { requestTimeoutMs: s.shipper.requestTimeoutMs, compression: s.shipper.compression }, o.credentials ? { credentials: o.credentials } : {});
-    if (o.indexSetup ?? true) {
-      fatalReason = await setupIndices(client, o, (ok) => metrics.setIsmAvailable(ok));
+    const osClient = client;
+    // With a shipping plug in daemon mode, reading starts at once and the plug buffers while the setup retries.
+    const background = o.shipping !== undefined && !o.once;
+    let setupReady!: () => void;
+    const ready = new Promise<void>((resolve) => (setupReady = resolve));
+    const runSetup = async (): Promise<string | undefined> => {
+      if (o.indexSetup ?? true) {
+        const reason = await setupIndices(osClient, { ...o, stop }, (ok) => metrics.setIsmAvailable(ok));
+        if (reason) return reason;
+        if (stop.aborted) return undefined;
+      }
+      setupDone = true;
+      setupReady();
+      return undefined;
+    };
+    const fail = (reason: string): void => {
+      if (fatalReason !== undefined) return;
+      fatalReason = reason;
+      o.log.error({ reason }, "shipping stops");
+      failed.abort();
+    };
+    let setup: Promise<void> | undefined;
+    if (!background) {
+      fatalReason = await runSetup();
       if (fatalReason) {
         o.log.error({ reason: fatalReason }, "index setup failed: nothing shipped");
         return finish("fatal", fatalReason);
       }
       if (o.stop.aborted) return finish("stopped");
     }
-    setupDone = true;
 
     await mkdir(s.checkpointDir, { recursive: true });
     deadLetter = await DeadLetterFile.open(s.deadLetterPath);
@@ -179,8 +245,7 @@ export async function runAgent(o: AgentOptions): Promise<RunSummary> {
     for (const c of cores) sources.push(await FileSource.open(c, !o.once));
     if (s.socketPath !== undefined && !o.once) sources.push(new SocketSource(s.socketPath, core, o.log));
     const transport = new OpenSearchBulkTransport(client);
-    const deliverer = new BulkDeliverer<IngestItem>({
-      transport,
+    const shared = {
       deadLetter,
       opType: core.options.opType,
       sensorId: core.options.sensorId,
@@ -189,12 +254,31 @@ export async function runAgent(o: AgentOptions): Promise<RunSummary> {
       onExhausted: o.once ? "hold" : "dead-letter",
       stats,
       log: o.log,
-      observeRequest: (status, seconds) => metrics.observeRequest(status, seconds),
-      describe: (it) => ({ file: it.progress.file.path }),
-    });
+      observeRequest: (status: string, seconds: number) => metrics.observeRequest(status, seconds),
+    } as const;
+    const deliverer = new BulkDeliverer<IngestItem>({ ...shared, transport, describe: (it) => ({ file: it.progress.file.path }) });
     // The ship-directly ↔ durable-buffer switch: `plan.sink` is asked for every batch (see ShippingPlan).
-    const ctx: ShippingContext = { direct: deliverer, transport, deadLetter, stats, log: o.log, stop: o.stop };
+    const ctx: ShippingContext = {
+      direct: deliverer,
+      transport,
+      deadLetter,
+      stats,
+      log: o.log,
+      stop,
+      settings: s,
+      registry,
+      url: target.url,
+      healthRequest: healthRequest(osClient),
+      deliverer: <T extends ShipDoc>(t: BulkTransport) => new BulkDeliverer<T>({ ...shared, transport: t }),
+      indexSetup: { done: () => setupDone, ready },
+      fail,
+    };
     plan = o.shipping ? await o.shipping(ctx) : { sink: () => deliverer };
+    if (background) {
+      setup = runSetup().then((reason) => {
+        if (reason) fail(`${reason}; nothing shipped directly`);
+      });
+    }
     pipeline = new Pipeline({
       sources,
       batcher: core.createBatcher<IngestItem>(),
@@ -209,7 +293,9 @@ export async function runAgent(o: AgentOptions): Promise<RunSummary> {
     });
     plan.attach?.(pipeline);
     o.log.info({ inputs: sources.map((x) => x.name), once: o.once, concurrency: s.shipper.concurrency }, "shipping");
-    const out = await pipeline.run({ once: o.once, stop: o.stop, shutdownTimeoutMs: o.shutdownTimeoutMs ?? 10_000 });
+    const out = await pipeline.run({ once: o.once, stop, shutdownTimeoutMs: o.shutdownTimeoutMs ?? 10_000 });
+    await setup;
+    if (fatalReason !== undefined) return finish("fatal", fatalReason);
     if (out.fatal) return finish("fatal", out.fatal.status ? `HTTP ${out.fatal.status}: ${out.fatal.reason}` : out.fatal.reason);
     if (out.stopped) {
       if (stats.undelivered > 0) o.log.warn({ undelivered: stats.undelivered }, "stopped with events unacknowledged: they are re-read on restart");

@@ -98,6 +98,38 @@ apps:
   });
 });
 
+describe("buffer, connectivity and throttle settings", () => {
+  it("resolves the disk spool (bytes, absolute dir, default beside the checkpoints) and the supervision sections in ms", async () => {
+    const config = parseConfig({
+      version: 1,
+      project: { name: "x" },
+      apps: { edgeAgent: { eve: { checkpointDir: "state" }, connectivity: { interval: "2s", timeout: "500ms", failuresToOffline: 4, dnsNames: ["os.lab"] }, throttle: { cpuPercent: { high: 90, low: 50 }, interval: "1s" } } },
+    });
+    const s = await runSettingsFromConfig(config, { baseDir: dir, env: {}, secrets: {} });
+    expect(s.bufferOptions).toEqual({ type: "disk", dir: join(dir, "state", "spool"), maxBytes: 1024 ** 3 });
+    expect(s.connectivity).toEqual({ intervalMs: 2000, timeoutMs: 500, failuresToOffline: 4, successesToOnline: 2, dnsNames: ["os.lab"] });
+    expect(s.throttle).toEqual({
+      thresholds: { cpuPercent: { high: 90, low: 50 }, memoryPercent: { high: 85, low: 70 }, temperatureC: { high: 75, low: 65 } },
+      intervalMs: 1000,
+    });
+    const spool = parseConfig({ version: 1, project: { name: "x" }, apps: { edgeAgent: { buffer: { type: "disk", dir: "spool", maxBytes: "64M" } } } });
+    expect((await runSettingsFromConfig(spool, { baseDir: dir, env: {}, secrets: {} })).bufferOptions).toEqual({ type: "disk", dir: join(dir, "spool"), maxBytes: 64 * 1024 ** 2 });
+    const defaults = parseConfig({ version: 1, project: { name: "x" } });
+    expect((await runSettingsFromConfig(defaults, { baseDir: dir, env: {}, secrets: {} })).bufferOptions).toMatchObject({ dir: "/var/lib/soc/edge-agent/spool" });
+  });
+
+  it("resolves the Redis buffer URL from a secret reference", async () => {
+    const config = parseConfig({
+      version: 1,
+      project: { name: "x" },
+      apps: { edgeAgent: { buffer: { type: "redis", url: { secretRef: { env: "REDIS_URL" } }, maxLen: 5000 } } },
+    });
+    const s = await runSettingsFromConfig(config, { baseDir: dir, env: { REDIS_URL: "redis://:pw@redis:6379/2" }, secrets: {} });
+    expect(s.bufferOptions).toEqual({ type: "redis", url: "redis://:pw@redis:6379/2", stream: "soc:eve", maxLen: 5000, consumerGroup: "edge-agent" });
+    await expect(runSettingsFromConfig(config, { baseDir: dir, env: {}, secrets: {} })).rejects.toThrow(SecretResolutionError);
+  });
+});
+
 describe("resolveSecretRef", () => {
   const secrets = { os: { env: "OS_PASS" }, osfile: { file: "pw.txt" } };
   it("reads env, file (one trailing newline removed) and named secrets", async () => {

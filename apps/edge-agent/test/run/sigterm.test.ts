@@ -60,6 +60,8 @@ describe("edge-agent run (built CLI)", { timeout: 60_000 }, () => {
         "  edgeAgent:",
         "    sensorId: test-sensor",
         "    eve: { paths: [./eve.json], checkpointDir: ./state, deadLetterPath: ./state/dead-letter.ndjson }",
+        "    buffer: { type: disk, dir: ./state/spool, maxBytes: 64M }",
+        "    connectivity: { interval: 500ms, timeout: 1s }",
         "    shipper: { batchMaxEvents: 25, flushInterval: 50ms, concurrency: 2, retry: { initialDelay: 10ms, maxDelay: 100ms } }",
         "",
       ].join("\n"),

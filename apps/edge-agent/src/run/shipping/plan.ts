@@ -1,0 +1,217 @@
+/**
+ * The daemon's buffered shipping plan: plugs the durable buffer and the supervision parts into `runAgent` through
+ * its `shipping` seam ({@link ShippingPlan}). Wiring (see also src/supervise/README.md):
+ *
+ * - **Buffer**: `openBuffer(settings.bufferOptions)` — a Redis Stream when `apps.edgeAgent.buffer.type` is `redis`,
+ *   else the disk spool.
+ * - **Connectivity**: `createConnectivity` probes `GET /_cluster/health` with the run's client every
+ *   `connectivity.interval`; every `_bulk` attempt (direct or drain) is evidence too (`observedTransport`).
+ * - **Switch** (`ShippingRouter`): batches are appended to the buffer (`BufferSink`) until the index setup is done,
+ *   OpenSearch is reachable and the `Drainer` has emptied the buffer in order; then they are shipped directly.
+ *   On `offline` the router diverts in-flight direct batches into the buffer and the drainer stops.
+ * - **Checkpoints** advance only over events acknowledged by OpenSearch or durably appended to the buffer (both
+ *   sinks acknowledge only then); replays after a crash re-send the same deterministic `_id`s (overwrites).
+ * - **Throttle**: `ResourceSampler` (systeminformation) → `ThrottleController` → the `RateLimiter` gate before each
+ *   read and `pipeline.setConcurrency` on level changes.
+ * - **Supervision**: `Supervisor` runs `drainer` (phase 1, restarted with backoff without limit: it fails while
+ *   Redis/the spool fails), `connectivity` and `resources` (phase 2, up to 5 restarts a minute, non-essential).
+ * - **Shutdown** (`close`, after the pipeline stopped reading and flushed): while OpenSearch is reachable the
+ *   drainer empties the buffer, then components stop by phase, all within `closeDeadlineMs`; the rate limiter and
+ *   the buffer close (what is still buffered is drained after the next start).
+ * - **Metrics**: `registerShippingMetrics` (buffer depth/bytes/fill/full, mode, connectivity, probes, throttle,
+ *   resources, components).
+ * @module
+ */
+import type { Logger } from "pino";
+import { type BufferEntry, type BufferOptions, type DurableBuffer, openBuffer } from "../../buffer/index.js";
+import type { IngestItem } from "../../pipeline/ingest.js";
+import type { ConnectivitySettings } from "../../supervise/connectivity-checker.js";
+import { createConnectivity } from "../../supervise/connectivity-checker.js";
+import { RateLimiter } from "../../supervise/rate-limiter.js";
+import { type ResourceReader, ResourceSampler } from "../../supervise/resource-sampler.js";
+import type { RestartPolicyOptions } from "../../supervise/restart-policy.js";
+import { Supervisor } from "../../supervise/supervisor.js";
+import { ThrottleController, type ThrottleThresholds } from "../../supervise/throttle-controller.js";
+import { registerShippingMetrics } from "../../telemetry/shipping-metrics.js";
+import type { ShippingContext, ShippingPlan } from "../agent.js";
+import { abortableSleep } from "../sleep.js";
+import { BufferSink } from "./buffer-sink.js";
+import { Drainer } from "./drainer.js";
+import { observedTransport } from "./observed-transport.js";
+import { ShippingRouter } from "./router.js";
+
+/** Options of {@link bufferedShipping}; every field has a default from the run settings. */
+export interface BufferedShippingOptions {
+  /** Overrides `settings.bufferOptions` (default: a 1 GiB disk spool in `<checkpointDir>/spool`). */
+  readonly buffer?: BufferOptions;
+  /** Overrides `settings.connectivity` (default: the config defaults, 10 s interval, 3 s timeout, 3 / 2). */
+  readonly connectivity?: ConnectivitySettings;
+  /** Overrides `settings.throttle` (default: the config defaults, CPU 85/60 %, memory 85/70 %, 75/65 °C, 5 s). */
+  readonly throttle?: { readonly thresholds: ThrottleThresholds; readonly intervalMs: number };
+  /** Host reader of the resource sampler (default systeminformation). */
+  readonly resourceReader?: ResourceReader;
+  /** Read rate at throttle level 1, bytes/s (default 16 MiB/s, halved per further level). */
+  readonly level1BytesPerSecond?: number;
+  /** Drainer/full-buffer poll period, ms. Default 200. */
+  readonly pollMs?: number;
+  /** Restart backoff of the supervised components. Default base 500 ms, cap 30 s. */
+  readonly restartBackoff?: RestartPolicyOptions["backoff"];
+  /**
+   * At close (after the pipeline stopped): time to drain what the buffer still holds while OpenSearch is reachable,
+   * and for the components to stop, ms. Default 5000. What is left is drained after the next start.
+   */
+  readonly closeDeadlineMs?: number;
+}
+
+const DEFAULT_CONNECTIVITY: ConnectivitySettings = { intervalMs: 10_000, timeoutMs: 3000, failuresToOffline: 3, successesToOnline: 2, dnsNames: [] };
+const DEFAULT_THROTTLE = {
+  thresholds: { cpuPercent: { high: 85, low: 60 }, memoryPercent: { high: 85, low: 70 }, temperatureC: { high: 75, low: 65 } },
+  intervalMs: 5000,
+};
+
+/** Opens the configured buffer with its warnings and connection errors routed to the log. */
+async function open(options: BufferOptions, log: Pick<Logger, "warn">): Promise<DurableBuffer> {
+  if (options.type === "disk") return openBuffer({ ...options, onWarning: (warning) => log.warn({ warning }, "disk spool repaired or skipped damaged data") });
+  return openBuffer({ ...options, onError: (err) => log.warn({ err: err.message }, "redis buffer connection error (ioredis reconnects)") });
+}
+
+/**
+ * Builds the `shipping` plug of `runAgent` for the daemon (not for `--once`, which ships directly).
+ *
+ * @param options - overrides and tuning; see {@link BufferedShippingOptions}.
+ * @returns the plug; it throws (rejects) when the buffer cannot be opened (`BufferOptionsError`, `SpoolIoError`,
+ *   `RedisBufferError`) or a setting is invalid (`InvalidConnectivityOptionsError`, `InvalidThrottleOptionsError`).
+ */
+export function bufferedShipping(options: BufferedShippingOptions = {}): (ctx: ShippingContext) => Promise<ShippingPlan> {
+  return async (ctx) => {
+    const s = ctx.settings;
+    const closeDeadlineMs = options.closeDeadlineMs ?? 5000;
+    const log = ctx.log;
+    const bufferOptions = options.buffer ?? s.bufferOptions ?? { type: "disk", dir: `${s.checkpointDir}/spool`, maxBytes: 1 << 30 };
+    const buffer = await open(bufferOptions, log);
+    const { machine, checker } = createConnectivity({
+      url: `${ctx.url.replace(/\/+$/, "")}/_cluster/health`,
+      settings: options.connectivity ?? s.connectivity ?? DEFAULT_CONNECTIVITY,
+      request: ctx.healthRequest,
+    });
+    const transport = observedTransport(ctx.transport, machine, (err) => log.error({ err }, "connectivity listener failed"));
+    const bufferSink = new BufferSink({
+      buffer,
+      deadLetter: ctx.deadLetter,
+      sensorId: s.core.sensorId,
+      stats: ctx.stats,
+      log,
+      retryMs: options.pollMs ?? 200,
+      onAppended: () => drainer.wake(),
+    });
+    const router = new ShippingRouter({ direct: ctx.deliverer<IngestItem>(transport), buffer: bufferSink, log });
+    const canShipDirect = (): boolean => ctx.indexSetup.done() && machine.reachable;
+    const drainer: Drainer = new Drainer({
+      buffer,
+      deliverer: ctx.deliverer<BufferEntry>(transport),
+      canDrain: canShipDirect,
+      quiet: () => bufferSink.inFlight === 0,
+      onCaughtUp: (quiet) => {
+        if (router.mode === "buffer" && canShipDirect()) router.toDirect();
+        if (router.holding && quiet) router.releaseBarrier();
+      },
+      onAcked: () => bufferSink.notifyRoom(),
+      onFatal: (f) => ctx.fail(`draining the buffer: HTTP ${f.status}: ${f.reason}`),
+      batchMaxEvents: s.core.batchMaxEvents ?? 5000,
+      batchMaxBytes: s.core.batchMaxBytes ?? 5 * 1024 * 1024,
+      idle: () => router.mode === "direct" && !router.holding,
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+      log,
+    });
+    const transitions = new Map<string, number>();
+    machine.onTransition((t) => {
+      transitions.set(`${t.from}→${t.to}`, (transitions.get(`${t.from}→${t.to}`) ?? 0) + 1);
+      log.warn({ from: t.from, to: t.to, source: t.source, reason: t.reason }, "OpenSearch connectivity changed");
+      if (t.to === "offline") {
+        router.toBuffer(t.reason);
+        drainer.interrupt();
+      } else drainer.wake();
+    });
+    void ctx.indexSetup.ready.then(() => drainer.wake());
+
+    const throttle = options.throttle ?? s.throttle ?? DEFAULT_THROTTLE;
+    const controller = new ThrottleController({
+      thresholds: throttle.thresholds,
+      concurrency: s.shipper.concurrency,
+      ...(options.level1BytesPerSecond === undefined ? {} : { level1BytesPerSecond: options.level1BytesPerSecond }),
+    });
+    const limiter = new RateLimiter();
+    const sampler = new ResourceSampler({ controller, limiter, intervalMs: throttle.intervalMs, ...(options.resourceReader ? { reader: options.resourceReader } : {}) });
+    controller.onChange((c) => log.warn({ from: c.from.level, to: c.to.level, signals: c.signals, readBytesPerSecond: c.to.readBytesPerSecond, concurrency: c.to.concurrency }, "resource throttle level changed"));
+
+    const backoff = options.restartBackoff ?? { baseMs: 500, capMs: 30_000 };
+    const supervisor = new Supervisor({ defaults: { backoff } });
+    supervisor.add({ name: "drainer", stopPhase: 1, run: (signal) => drainer.run(signal) });
+    supervisor.add({ name: "connectivity", stopPhase: 2, essential: false, maxRestarts: 5, windowMs: 60_000, run: (signal) => checker.run(signal) });
+    supervisor.add({ name: "resources", stopPhase: 2, essential: false, maxRestarts: 5, windowMs: 60_000, run: (signal) => sampler.run(signal) });
+    supervisor.onEvent((e) => {
+      if (e.type === "failed") log.error({ component: e.name, err: e.error }, "component failed");
+      else if (e.type === "restart-scheduled") log.warn({ component: e.name, delayMs: Math.round(e.delayMs), restarts: e.restarts }, "component restarting");
+      else if (e.type === "gave-up") log.error({ component: e.name, reason: e.reason }, "component given up on");
+    });
+
+    const metrics = registerShippingMetrics(ctx.registry, {
+      buffer: () => buffer.stats(),
+      bufferFull: () => bufferSink.full,
+      bufferFullEpisodes: () => bufferSink.fullEpisodes,
+      appendedEvents: () => bufferSink.appendedEvents,
+      drainedEvents: () => drainer.drainedEvents,
+      bufferErrors: () => bufferSink.errors,
+      mode: () => router.mode,
+      connectivity: () => machine.state,
+      transitions: () => transitions,
+      throttleLevel: () => controller.level,
+      readRateLimit: () => limiter.bytesPerSecond,
+      throttledMs: () => limiter.waitedMs,
+      lastSample: () => controller.lastSample,
+      resourceReadErrors: () => {
+        const e = sampler.readErrors;
+        return { cpuPercent: e.cpuPercent, memoryPercent: e.memoryPercent, temperatureC: e.temperatureC };
+      },
+      components: () => supervisor.status(),
+    });
+    checker.onRound((r) => metrics.observeRound(r.results));
+    // Stopping while OpenSearch is not healthy: move retrying deliveries into the buffer instead of waiting out the deadline.
+    const onStop = (): void => {
+      if (machine.state !== "online") router.toBuffer("stopping while OpenSearch is not healthy");
+    };
+    ctx.stop.addEventListener("abort", onStop, { once: true });
+    supervisor.start();
+    const st = buffer.stats();
+    log.info({ buffer: bufferOptions.type, depthEvents: st.depthEvents, capacity: st.capacity, unit: st.unit }, "durable buffer open");
+
+    return {
+      sink: () => router.sink(),
+      gate: async (bytes, signal) => {
+        try {
+          await limiter.take(bytes, signal);
+        } catch (err) {
+          if (!signal.aborted) throw err; // stopping: the pipeline checks its own signal
+        }
+      },
+      attach: (pipeline) => {
+        controller.onChange((c) => pipeline.setConcurrency(c.to.concurrency));
+      },
+      close: async () => {
+        ctx.stop.removeEventListener("abort", onStop);
+        const deadline = performance.now() + closeDeadlineMs;
+        // While OpenSearch takes them, ship what the buffer still holds (e.g. the batches flushed at the stop).
+        while (canShipDirect() && buffer.stats().depthEvents > 0 && supervisor.status().some((c) => c.name === "drainer" && c.state === "running") && performance.now() < deadline) {
+          drainer.wake();
+          await abortableSleep(Math.min(50, deadline - performance.now()));
+        }
+        const report = await supervisor.shutdown({ deadlineMs: Math.max(1000, deadline - performance.now()) });
+        if (report.timedOut.length > 0) log.warn({ timedOut: report.timedOut }, "components still running at the close deadline");
+        limiter.close();
+        const left = buffer.stats();
+        await buffer.close();
+        log.info({ depthEvents: left.depthEvents, drained: drainer.drainedEvents, appended: bufferSink.appendedEvents }, "durable buffer closed");
+      },
+    };
+  };
+}
