@@ -1,13 +1,24 @@
 /**
  * Sends one pre-built `_bulk` NDJSON body (from `buildBulkBody`) and returns the outcome as a `BulkAttempt` for
  * `planDelivery`. The body Buffer is handed to the client as `bulkBody`, which the client passes through untouched
- * (it only serialises objects and arrays; a Buffer is written as is, or gzip-compressed when compression is on) —
- * the events are never parsed or re-serialised on the way out.
+ * (it only serialises objects and arrays; a Buffer is written as is) — the events are never parsed or
+ * re-serialised on the way out.
+ *
+ * Two costs of the naive request are avoided (measured by `pnpm --filter edge-agent bench`):
+ * - **Response size**: the request asks for `filter_path=errors,items.*.status,items.*.error`
+ *   (https://opensearch.org/docs/latest/api-reference/common-parameters/), so each item of the response is
+ *   `{"index":{"status":201}}` (plus `error` when it failed) instead of ~180 bytes of `_index`, `_id`, `_version`,
+ *   `_shards`, `_seq_no`…: `parseBulkResponse` only reads `errors`, the item count, `status` and `error`.
+ * - **Compression**: when the client was built with `compression: "gzip"`, the body is gzipped here at
+ *   `gzipLevel` (default 1, the speed end of zlib; Filebeat's default `compression_level` is 1 too) on the libuv
+ *   thread pool, and sent with `Content-Encoding: gzip` — the client itself would use zlib's default level 6,
+ *   about 1.6× the CPU for ~10 % fewer bytes on EVE JSON. SigV4 signs the compressed bytes either way.
  *
  * API: `POST /_bulk` with `Content-Type: application/x-ndjson`
  * (https://opensearch.org/docs/latest/api-reference/document-apis/bulk/).
  * @module
  */
+import { gzip } from "node:zlib";
 import { type Client, errors } from "@opensearch-project/opensearch";
 import type { BulkAttempt } from "../ship/delivery.js";
 
@@ -29,25 +40,65 @@ export interface BulkTransport {
   send(body: Buffer, signal?: AbortSignal): Promise<TimedBulkAttempt>;
 }
 
+/** Options of {@link OpenSearchBulkTransport}. */
+export interface BulkTransportOptions {
+  /** Monotonic clock in ms. Default `performance.now`. */
+  readonly now?: () => number;
+  /**
+   * gzip the body: `false` (send plain), or a zlib level 1 (fastest) … 9 (smallest). Default: level 1 when the
+   * client was created with `compression: "gzip"`, plain otherwise.
+   */
+  readonly gzipLevel?: number | false;
+}
+
+/** The `filter_path` asked of every `_bulk` response: exactly what `parseBulkResponse` reads. */
+export const BULK_FILTER_PATH = "errors,items.*.status,items.*.error";
+
+function gzipAsync(body: Buffer, level: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    gzip(body, { level }, (err, out) => (err ? reject(err) : resolve(out)));
+  });
+}
+
 /** {@link BulkTransport} over the official OpenSearch client (`client.transport.request`). */
 export class OpenSearchBulkTransport implements BulkTransport {
   readonly #client: Client;
   readonly #now: () => number;
+  readonly #gzipLevel: number | false;
 
   /**
    * @param client - from `createOpenSearchClient` (must have `maxRetries: 0`; retries are the shipper's job).
-   * @param now - monotonic clock in ms, default `performance.now`.
+   * @param options - clock and compression, see {@link BulkTransportOptions}; a function is taken as the clock.
+   * @throws {RangeError} if `gzipLevel` is not an integer in 1..9.
    */
-  constructor(client: Client, now: () => number = () => performance.now()) {
+  constructor(client: Client, options: BulkTransportOptions | (() => number) = {}) {
+    const o: BulkTransportOptions = typeof options === "function" ? { now: options } : options;
     this.#client = client;
-    this.#now = now;
+    this.#now = o.now ?? (() => performance.now());
+    const clientGzip = (client.transport as { compression?: unknown }).compression === "gzip";
+    const level = o.gzipLevel ?? (clientGzip ? 1 : false);
+    if (level !== false && (!Number.isInteger(level) || level < 1 || level > 9)) throw new RangeError(`gzipLevel must be an integer 1..9, got ${level}`);
+    this.#gzipLevel = level;
   }
 
   /** See {@link BulkTransport.send}. */
   async send(body: Buffer, signal?: AbortSignal): Promise<TimedBulkAttempt> {
     const start = this.#now();
     if (signal?.aborted) return { error: new Error("aborted before sending"), durationMs: 0 };
-    const request = this.#client.transport.request({ method: "POST", path: "/_bulk", bulkBody: body }, { maxRetries: 0 });
+    let payload = body;
+    const headers: Record<string, string> = {};
+    if (this.#gzipLevel !== false) {
+      try {
+        payload = await gzipAsync(body, this.#gzipLevel);
+      } catch (err) {
+        return { error: err instanceof Error ? err : new Error(String(err)), durationMs: this.#now() - start };
+      }
+      headers["content-encoding"] = "gzip";
+      if (signal?.aborted) return { error: new Error("aborted before sending"), durationMs: this.#now() - start };
+    }
+    // compression: false — the client must not gzip again (the option accepts false at runtime; its type only says "gzip").
+    const options = { maxRetries: 0, headers, compression: false as unknown as "gzip" };
+    const request = this.#client.transport.request({ method: "POST", path: "/_bulk", querystring: { filter_path: BULK_FILTER_PATH }, bulkBody: payload }, options);
     const onAbort = (): void => {
       request.abort();
     };

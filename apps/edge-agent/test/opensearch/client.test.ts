@@ -49,7 +49,7 @@ describe("createOpenSearchClient", () => {
 
     expect(handed).toBe(body);
     expect(serialised).toBe(0);
-    const bulk = seen.find((r) => r.url === "/_bulk");
+    const bulk = seen.find((r) => r.url.startsWith("/_bulk?"));
     expect(bulk?.body.equals(body)).toBe(true);
     expect(bulk?.headers["content-type"]).toBe("application/x-ndjson");
     expect(bulk?.headers["authorization"]).toBeUndefined();

@@ -1,0 +1,229 @@
+/**
+ * The edge-agent benchmark (`pnpm --filter edge-agent bench`): prints ONE JSON document.
+ *
+ * - `endToEnd`: the real binary (`dist/cli.js run --once`, started exactly as a user starts it, pinned with
+ *   `taskset -c <agentCore>`) reads a large real-EVE file (the real samples of `--data-dir`, default
+ *   `$EVE_DATA_DIR` or /work/shared/data/eve, repeated to `--mb` MiB), validates every line, computes the
+ *   deterministic `_id`, gzips the `_bulk` bodies (the default `shipper.compression: true`) and sends them over
+ *   loopback HTTP to `bench/bulk-sink.ts`, a separate process on `--sink-core`; the run ends when every event is
+ *   acknowledged and the checkpoint written. Reported: events/s and MiB/s of EVE input over the process's whole
+ *   life (startup included) and over the shipping phase (first request → last response at the sink), agent CPU
+ *   seconds, peak RSS (`VmHWM` of /proc/<pid>/status). Best of `--runs`. Also run with compression off.
+ * - `latency`: the agent in daemon mode follows a file that the bench appends to at a fixed rate (each line
+ *   re-stamped with its append time); the sink computes line-appended → `_bulk` acknowledged per event: p50/p99.
+ * - `core`: `bench/parse-and-build.ts` on the agent core (in-process: parse + validate + id + batch + body, no IO),
+ *   including the raw-forward baseline (split lines, no JSON parse, no ids) and `validationCostRatio`.
+ * - `buffer`: `bench/buffer.ts` (disk spool with/without fsync, Redis Streams on a unix socket if redis-server is
+ *   installed) on the agent core.
+ *
+ * Flags: --mb (default 300), --runs (2), --data-dir, --agent-core (0), --sink-core (1), --rates (10000,100000 events/s),
+ * --latency-seconds (10), --skip latency,core,buffer,nogzip, --cli (another build of the binary, for comparisons). Needs Linux (`taskset`, /proc) and a built `dist/`.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { appendAtRate, type Child, eveDir, realEve, sampleProc, stampable, start, writeRepeated } from "./support.js";
+
+const { values: args } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== "--"),
+  options: {
+    mb: { type: "string", default: "300" },
+    runs: { type: "string", default: "2" },
+    "data-dir": { type: "string" },
+    "agent-core": { type: "string", default: "0" },
+    "sink-core": { type: "string", default: "1" },
+    rates: { type: "string", default: "10000,100000" },
+    "latency-seconds": { type: "string", default: "10" },
+    skip: { type: "string", default: "" },
+    cli: { type: "string" },
+  },
+});
+const skip = new Set(args.skip.split(",").filter(Boolean));
+const AGENT_CORE = Number(args["agent-core"]);
+const SINK_CORE = Number(args["sink-core"]);
+const app = fileURLToPath(new URL("../../", import.meta.url)); // out/bench/run.js → package root
+const cli = args.cli ?? join(app, "dist/cli.js");
+const here = fileURLToPath(new URL(".", import.meta.url));
+const MiB = 1024 * 1024;
+const r1 = (x: number): number => Math.round(x * 10) / 10;
+
+interface SinkStats {
+  requests: number;
+  bulkRequests: number;
+  docs: number;
+  badItems: number;
+  wireBytes: number;
+  bodyBytes: number;
+  firstRequestAt: number;
+  lastResponseAt: number;
+  latencyMs: { count: number; p50: number | null; p90: number | null; p99: number | null; p999: number | null; max: number | null } | null;
+}
+
+async function startSink(latency: boolean): Promise<{ child: Child; url: string; stop(): Promise<SinkStats> }> {
+  const child = start(process.execPath, [join(here, "bulk-sink.js"), ...(latency ? ["--latency"] : [])], { core: SINK_CORE });
+  const { url } = JSON.parse(await child.nextLine()) as { url: string };
+  return {
+    child,
+    url,
+    stop: async () => {
+      const line = child.nextLine();
+      child.proc.kill("SIGTERM");
+      const stats = JSON.parse(await line) as SinkStats;
+      await child.exited;
+      return stats;
+    },
+  };
+}
+
+async function writeConfig(dir: string, url: string, evePath: string, compression: boolean): Promise<string> {
+  const path = join(dir, "soc.yaml");
+  await writeFile(
+    path,
+    [
+      "version: 1",
+      "project: { name: edge-agent-bench }",
+      `opensearch: { mode: endpoint, url: "${url}", indexPrefix: suricata, retentionDays: 30 }`,
+      "apps:",
+      "  edgeAgent:",
+      "    sensorId: bench-sensor",
+      `    eve: { paths: [${JSON.stringify(evePath)}], checkpointDir: ${JSON.stringify(join(dir, "state"))}, deadLetterPath: ${JSON.stringify(join(dir, "state/dead-letter.ndjson"))} }`,
+      ...(compression ? [] : ["    shipper: { compression: false }"]),
+      "",
+    ].join("\n"),
+  );
+  return path;
+}
+
+interface RunSummaryJson {
+  status: string;
+  durationSeconds: number;
+  bytesRead: number;
+  events: { read: number; shipped: number; deadLettered: number; undelivered: number };
+  bulkRequests: Record<string, number>;
+}
+
+async function endToEnd(work: string, evePath: string, compression: boolean, n: number) {
+  const dir = join(work, `e2e-${compression ? "gzip" : "plain"}-${n}`);
+  const sink = await startSink(false);
+  await mkdir(dir, { recursive: true });
+  const config = await writeConfig(dir, sink.url, evePath, compression);
+  const t0 = Date.now();
+  const agent = start(cli, ["run", "--config", config, "--once", "--json", "--no-index-setup", "--log-level", "warn"], { core: AGENT_CORE, cwd: dir });
+  const sampler = sampleProc(agent.pid);
+  const exit = await agent.exited;
+  const wallSeconds = (Date.now() - t0) / 1000;
+  const proc = sampler.stop();
+  const s = await sink.stop();
+  if (exit.code !== 0) throw new Error(`agent exited ${exit.code ?? exit.signal}:\n${exit.stderr.slice(-4000)}`);
+  const summary = JSON.parse(exit.stdout) as RunSummaryJson;
+  if (summary.status !== "ok" || s.docs !== summary.events.shipped || s.badItems > 0) {
+    throw new Error(`bench run not clean: agent ${JSON.stringify(summary)}; sink ${JSON.stringify(s)}`);
+  }
+  const shipSeconds = (s.lastResponseAt - s.firstRequestAt) / 1000;
+  return {
+    compression,
+    events: summary.events.shipped,
+    deadLettered: summary.events.deadLettered,
+    inputBytes: summary.bytesRead,
+    bulkRequests: s.bulkRequests,
+    wireBytes: s.wireBytes,
+    eventsPerSec: Math.round(summary.events.shipped / wallSeconds),
+    mibPerSec: r1(summary.bytesRead / MiB / wallSeconds),
+    wallSeconds: Math.round(wallSeconds * 1000) / 1000,
+    shippingPhaseEventsPerSec: Math.round(summary.events.shipped / shipSeconds),
+    shippingPhaseMibPerSec: r1(summary.bytesRead / MiB / shipSeconds),
+    startupSeconds: Math.round((s.firstRequestAt - t0) / 10) / 100,
+    agentCpuSeconds: proc.cpuSeconds,
+    eventsPerAgentCpuSecond: Math.round(summary.events.shipped / proc.cpuSeconds),
+    peakRssBytes: proc.vmHwmBytes,
+    peakRssMiB: r1(proc.vmHwmBytes / MiB),
+  };
+}
+
+async function latency(work: string, data: Buffer, rate: number, seconds: number) {
+  const dir = join(work, `latency-${rate}`);
+  await mkdir(dir, { recursive: true });
+  const evePath = join(dir, "eve.json");
+  await writeFile(evePath, "");
+  const sink = await startSink(true);
+  const config = await writeConfig(dir, sink.url, evePath, true);
+  const agent = start(cli, ["run", "--config", config, "--json", "--no-index-setup", "--no-metrics", "--log-level", "warn"], { core: AGENT_CORE, cwd: dir });
+  const sampler = sampleProc(agent.pid);
+  await new Promise((r) => setTimeout(r, 1500)); // agent started and following the file
+  const written = await appendAtRate(evePath, stampable(data), rate, seconds);
+  await new Promise((r) => setTimeout(r, 2500)); // last partial batch: flushInterval 1 s
+  agent.proc.kill("SIGTERM");
+  const exit = await agent.exited;
+  const proc = sampler.stop();
+  const s = await sink.stop();
+  const summary = JSON.parse(exit.stdout) as RunSummaryJson;
+  return {
+    rateEventsPerSec: rate,
+    seconds,
+    linesAppended: written,
+    eventsAcknowledged: s.latencyMs?.count ?? 0,
+    shipped: summary.events.shipped,
+    latencyMs: s.latencyMs,
+    agentCpuSeconds: proc.cpuSeconds,
+    peakRssMiB: r1(proc.vmHwmBytes / MiB),
+  };
+}
+
+async function childJson(script: string, extra: readonly string[]): Promise<unknown> {
+  const c = start(process.execPath, [...(script === "parse-and-build.js" ? ["--max-semi-space-size=1"] : []), join(here, script), ...extra], { core: AGENT_CORE });
+  const e = await c.exited;
+  if (e.code !== 0) throw new Error(`${script} exited ${e.code ?? e.signal}:\n${e.stderr.slice(-4000)}`);
+  return JSON.parse(e.stdout);
+}
+
+// The orchestrator (sampling /proc, appending lines for the latency phase) stays off the agent's core too.
+spawnSync("taskset", ["-p", "-c", String(SINK_CORE), String(process.pid)], { stdio: "ignore" });
+const dataDir = eveDir([args["data-dir"], process.env["EVE_DATA_DIR"], "/work/shared/data/eve", join(app, "test/fixtures")]);
+const data = realEve(dataDir);
+const work = await mkdtemp(join(tmpdir(), "edge-agent-bench-"));
+const load0 = loadavg();
+try {
+  const evePath = join(work, "eve.json");
+  const inputBytes = await writeRepeated(evePath, data, Number(args.mb) * MiB);
+  type E2E = Awaited<ReturnType<typeof endToEnd>>;
+  const best = async (compression: boolean): Promise<{ best: E2E; runs: number[] }> => {
+    let b: E2E | undefined;
+    const all: number[] = [];
+    for (let i = 0; i < Math.max(1, Number(args.runs)); i++) {
+      const r = await endToEnd(work, evePath, compression, i);
+      all.push(r.eventsPerSec);
+      if (!b || r.eventsPerSec > b.eventsPerSec) b = r;
+    }
+    return { best: b as E2E, runs: all };
+  };
+  const gz = await best(true);
+  const plain = skip.has("nogzip") ? null : await best(false);
+  const lat = [];
+  if (!skip.has("latency")) for (const rate of args.rates.split(",").map(Number)) lat.push(await latency(work, data, rate, Number(args["latency-seconds"])));
+  const core = skip.has("core") ? null : await childJson("parse-and-build.js", ["--mb", "100", "--runs", "2", ...(args["data-dir"] ? ["--data-dir", args["data-dir"]] : [])]);
+  const buffer = skip.has("buffer") ? null : await childJson("buffer.js", ["--records", "100000"]);
+  const targets = { eventsPerSec: 150_000, peakRssMiB: 100 };
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        benchmark: "edge-agent",
+        machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: r1(totalmem() / 2 ** 30), node: process.version, loadavg1mBefore: load0[0], loadavg1mAfter: loadavg()[0] },
+        pinning: { agentCore: AGENT_CORE, sinkCore: SINK_CORE, how: "taskset -c (agent, core and buffer benches on the agent core; sink and appender on the other)" },
+        input: { dataDir, fileBytes: inputBytes, sampleBytes: data.length, note: "real Suricata EVE samples concatenated and repeated" },
+        targets,
+        meetsTargets: { eventsPerSec: gz.best.eventsPerSec >= targets.eventsPerSec, peakRss: gz.best.peakRssMiB < targets.peakRssMiB },
+        endToEnd: { gzip: { ...gz.best, eventsPerSecAllRuns: gz.runs }, noCompression: plain ? { ...plain.best, eventsPerSecAllRuns: plain.runs } : null },
+        latency: lat,
+        core,
+        buffer,
+      },
+      null,
+      1,
+    )}\n`,
+  );
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
