@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 /**
- * `edge-agent` entry point: wires the command tree to the process. Today: `parse` (inspect EVE files); shipping
- * (`run`) arrives with the IO wiring.
+ * `edge-agent` entry point: wires the command tree (`parse`, `run`, `opensearch create-domain`) to the process. This
+ * is the only place that hands `process.env` to a command that resolves config overrides (`SOC__…`) and
+ * `{ secretRef: { env } }` secrets; `run` reads it at its own process boundary (commands/run/action.ts).
  * @module
  */
 import { createProgram } from "./cli-program.js";
+import type { OpenSearchCliIo } from "./commands/opensearch/register.js";
 
-const program = createProgram({
+const io: OpenSearchCliIo = {
   out: (text) => console.log(text),
   err: (text) => console.error(text),
   setExitCode: (code) => {
     process.exitCode = code;
   },
-});
+  opensearch: { env: process.env },
+};
+const program = createProgram(io);
 program.parseAsync().catch((err: unknown) => {
   console.error(`edge-agent: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
