@@ -25,6 +25,7 @@ export interface UnusableReceiver {
 
 /** What {@link setUpAlertSink} built. */
 export interface SinkSetup {
+  /** The sink the loop feeds: the `src/alert/` pipeline or a {@link LoggingAlertSink}. */
   readonly sink: AlertSink;
   /** `pipeline`: notifications go to {@link usable}; `logging`: alerts are only logged ({@link LoggingAlertSink}). */
   readonly kind: "pipeline" | "logging";
@@ -42,6 +43,7 @@ export interface SinkSetupInput {
   readonly receivers: Readonly<Record<string, ConfiguredReceiver>>;
   /** Resolves one secret reference (throws {@link SecretResolutionError} when it cannot). */
   readonly resolveSecret: (ref: SecretRef, where: string) => string | Promise<string>;
+  /** Where the setup warnings go (and the logging fallback's lines). */
   readonly log: LoopLog;
   /** Builds the pipeline (`createAlertSink`). */
   readonly create: CreateAlertSink;
