@@ -11,8 +11,9 @@
  *   for room ({@link BufferSink.notifyRoom} after drainer acknowledgements, or every `retryMs`). While it waits, the
  *   batch stays in flight, the batcher fills and the input stops reading: the tailed file is the last buffer and
  *   nothing is dropped. The full state is logged once per transition and exposed as {@link BufferSink.full}.
- * - **A record larger than the whole buffer** (its size above its priority's limit in an empty buffer) can never be
- *   admitted: it is dead-lettered with reason `buffer_record_too_large` rather than blocking the input forever.
+ * - **A record larger than the whole buffer** (its size above its priority's limit in an empty buffer, or above the
+ *   spool's `maxRecordBytes`: `BufferOptionsError` from `append`) can never be admitted: it is dead-lettered with
+ *   reason `buffer_record_too_large` rather than blocking the input forever.
  * - **Other buffer errors** (`SpoolIoError`, `RedisBufferError`) are logged and counted, and the append is retried
  *   with capped exponential backoff; the input pauses meanwhile (nothing is acknowledged that is not durable).
  * - **Shutdown.** When `signal` aborts (the pipeline's stop deadline) the rest of the batch is returned undelivered:
@@ -20,7 +21,7 @@
  * @module
  */
 import type { Logger } from "pino";
-import { BufferFullError, type DurableBuffer } from "../../buffer/index.js";
+import { BufferFullError, BufferOptionsError, type DurableBuffer } from "../../buffer/index.js";
 import type { IngestItem } from "../../pipeline/ingest.js";
 import type { DeadLetterSink } from "../dead-letter-file.js";
 import type { DeliveryResult } from "../deliver.js";
@@ -117,17 +118,19 @@ export class BufferSink implements BatchSink {
         try {
           await this.#o.buffer.append(run);
         } catch (err) {
-          if (!(err instanceof BufferFullError)) {
+          const full = err instanceof BufferFullError;
+          // BufferOptionsError from append: a record can never fit (above its limit in an empty buffer, or too large).
+          if (!full && !(err instanceof BufferOptionsError)) {
             this.#error(err, run.length);
             await this.#room.wait(errorDelay, signal);
             errorDelay = Math.min(errorDelay * 2, 5000);
             continue;
           }
           if (run.length > 1) {
-            chunk = Math.max(1, Math.floor(run.length / 2)); // append what fits before waiting
+            chunk = Math.max(1, Math.floor(run.length / 2)); // append what fits before waiting; isolate a misfit
             continue;
           }
-          if (err.requested > err.limit) {
+          if (!full || err.requested > err.limit) {
             const fatal = await this.#tooLarge(first, err, acked);
             if (fatal) return { undelivered: items.slice(i), fatal };
             i++;
@@ -173,7 +176,7 @@ export class BufferSink implements BatchSink {
   }
 
   /** Dead-letters a record that can never be admitted; returns a fatal description if the file cannot be written. */
-  async #tooLarge(item: IngestItem, err: BufferFullError, acked: (items: readonly IngestItem[]) => void): Promise<{ status: number; reason: string } | undefined> {
+  async #tooLarge(item: IngestItem, err: Error, acked: (items: readonly IngestItem[]) => void): Promise<{ status: number; reason: string } | undefined> {
     const o = this.#o;
     try {
       await o.deadLetter.write([
@@ -193,7 +196,7 @@ export class BufferSink implements BatchSink {
       o.log.error({ err: e }, "cannot write the dead-letter file: shipping stops");
       return { status: 0, reason: `dead-letter file: ${(e as Error).message}` };
     }
-    o.log.error({ id: item.id, bytes: recordSize(item), limit: err.limit, unit: err.unit }, "event larger than the whole durable buffer: dead-lettered");
+    o.log.error({ id: item.id, bytes: recordSize(item), err: err.message }, "event larger than the whole durable buffer: dead-lettered");
     bump(o.stats.deadLetteredByReason, "buffer_record_too_large");
     bump(o.stats.deadLetteredByType, item.eventType);
     acked([item]);
