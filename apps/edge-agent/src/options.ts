@@ -33,7 +33,7 @@ export interface CoreOptions {
   readonly batchMaxBytes: number;
   /** Max wait of an event before a partial batch is sent, ms. Default 1000. */
   readonly flushIntervalMs: number;
-  /** Max bytes held by the batcher before input is paused. Default 32 MiB. */
+  /** Max bytes held by the batcher before input is paused. Default 16 MiB (three 5 MiB batches: enough to keep two requests in flight and the next one ready; more only adds resident memory). */
   readonly maxBufferedBytes: number;
   /** Headroom per priority step kept for more important events. Default 0.1. */
   readonly reserveFraction: number;
@@ -75,7 +75,7 @@ export const CORE_DEFAULTS: Omit<CoreOptions, "sensorId"> = {
   batchMaxEvents: 5000,
   batchMaxBytes: 5 * 1024 * 1024,
   flushIntervalMs: 1000,
-  maxBufferedBytes: 32 * 1024 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
   reserveFraction: 0.1,
   highPriorityTypes: ["alert", "drop", "anomaly"],
   lowPriorityTypes: ["flow", "netflow", "stats"],

@@ -22,7 +22,7 @@ export interface BatcherOptions {
   readonly batchMaxBytes?: number;
   /** Max age of the oldest queued event before a partial batch is released, in ms. Default 1000. */
   readonly flushIntervalMs?: number;
-  /** Max bytes queued across all lanes. Default 32 MiB. */
+  /** Max bytes queued across all lanes. Default 16 MiB. */
   readonly maxBufferedBytes?: number;
   /** Fraction of `maxBufferedBytes` reserved per priority step (see module doc). Default 0.1, range [0, 0.5). */
   readonly reserveFraction?: number;
@@ -93,7 +93,7 @@ export class Batcher<T> {
     this.#maxEvents = options.batchMaxEvents ?? 5000;
     this.#maxBytes = options.batchMaxBytes ?? 5 * 1024 * 1024;
     this.#interval = options.flushIntervalMs ?? 1000;
-    this.#capacity = options.maxBufferedBytes ?? 32 * 1024 * 1024;
+    this.#capacity = options.maxBufferedBytes ?? 16 * 1024 * 1024;
     const reserve = options.reserveFraction ?? 0.1;
     for (const [k, v] of Object.entries({
       batchMaxEvents: this.#maxEvents,
