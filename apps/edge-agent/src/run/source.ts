@@ -9,6 +9,7 @@ import { stat } from "node:fs/promises";
 import type { Checkpoint } from "../input/checkpoint.js";
 import { CheckpointStore } from "../input/checkpoint-store.js";
 import { type TailEvent, tailFile } from "../input/tailer.js";
+import { identityKey } from "../input/tailer-fs.js";
 import type { Core } from "../options.js";
 import { Ingestor } from "../pipeline/ingest.js";
 
@@ -37,6 +38,9 @@ export interface InputSource {
   lagBytes(): Promise<number | undefined>;
 }
 
+/** The file identities of a checkpoint, offsets left out. */
+const identitiesOf = (cp: Checkpoint): string => cp.files.map(identityKey).join("|");
+
 /** Tails one EVE file; see the module documentation. */
 export class FileSource implements InputSource {
   /** The tailed path. */
@@ -47,6 +51,8 @@ export class FileSource implements InputSource {
   readonly #resume: Checkpoint | undefined;
   readonly #follow: boolean;
   #lastSaved = "";
+  /** {@link identitiesOf} the last checkpoint saved (or resumed from). */
+  #savedIdentities = "";
   #queued: Promise<boolean> | undefined;
   #chain: Promise<unknown> = Promise.resolve();
   #readIno = "";
@@ -59,7 +65,10 @@ export class FileSource implements InputSource {
     this.#resume = resume;
     this.#follow = follow;
     this.ingestor = new Ingestor(core);
-    if (resume) this.#lastSaved = JSON.stringify(resume);
+    if (resume) {
+      this.#lastSaved = JSON.stringify(resume);
+      this.#savedIdentities = identitiesOf(resume);
+    }
   }
 
   /**
@@ -74,15 +83,32 @@ export class FileSource implements InputSource {
     return new FileSource(core, store, await store.load(), follow);
   }
 
-  /** See {@link InputSource.run}. */
+  /**
+   * See {@link InputSource.run}. Besides the periodic saves of the pipeline, the checkpoint is saved at once whenever
+   * the set of file identities in it changes (a file opened, a truncation, the head fingerprint of a young file
+   * growing): without that, an agent killed before its first periodic save, followed by a rotation before the
+   * restart, would find no checkpoint and start at the new live file, losing the unread end of the rotated one.
+   */
   async run(feed: SourceFeed, signal: AbortSignal): Promise<void> {
     const tail = tailFile({ ...this.#core.tailer, ...(this.#resume ? { checkpoint: this.#resume } : {}), follow: this.#follow, signal });
+    let lastKey = "";
     for await (const ev of tail) {
-      if (ev.type === "data" && ev.file.path === this.name) {
-        this.#readIno = ev.file.ino;
-        this.#readPos = ev.offset + ev.data.length;
+      let identityEvent = ev.type === "open" || ev.type === "truncated";
+      if (ev.type === "data") {
+        if (ev.file.path === this.name) {
+          this.#readIno = ev.file.ino;
+          this.#readPos = ev.offset + ev.data.length;
+        }
+        const key = identityKey(ev.file);
+        identityEvent = key !== lastKey;
+        lastKey = key;
       }
       await feed(this.ingestor, ev);
+      if (identityEvent && identitiesOf(this.ingestor.checkpoint()) !== this.#savedIdentities) {
+        // A failed write is not lost: the checkpoint still differs from the last one saved, so the pipeline's next
+        // periodic save writes it again, and logs and counts the error if it persists.
+        await this.saveCheckpoint().catch(() => false);
+      }
     }
   }
 
@@ -101,6 +127,7 @@ export class FileSource implements InputSource {
       if (text === this.#lastSaved) return false;
       await this.#store.save(cp);
       this.#lastSaved = text;
+      this.#savedIdentities = identitiesOf(cp);
       return true;
     });
     this.#queued = next;
