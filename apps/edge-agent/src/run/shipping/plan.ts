@@ -52,6 +52,8 @@ export interface BufferedShippingOptions {
   readonly resourceReader?: ResourceReader;
   /** Read rate at throttle level 1, bytes/s (default 16 MiB/s, halved per further level). */
   readonly level1BytesPerSecond?: number;
+  /** Burst of the read rate limiter, bytes (default 1 MiB, about four tailer chunks). */
+  readonly readBurstBytes?: number;
   /** Drainer/full-buffer poll period, ms. Default 200. */
   readonly pollMs?: number;
   /** Restart backoff of the supervised components. Default base 500 ms, cap 30 s. */
@@ -140,7 +142,7 @@ export function bufferedShipping(options: BufferedShippingOptions = {}): (ctx: S
       concurrency: s.shipper.concurrency,
       ...(options.level1BytesPerSecond === undefined ? {} : { level1BytesPerSecond: options.level1BytesPerSecond }),
     });
-    const limiter = new RateLimiter();
+    const limiter = new RateLimiter(options.readBurstBytes === undefined ? {} : { burstBytes: options.readBurstBytes });
     const sampler = new ResourceSampler({ controller, limiter, intervalMs: throttle.intervalMs, ...(options.resourceReader ? { reader: options.resourceReader } : {}) });
     controller.onChange((c) => log.warn({ from: c.from.level, to: c.to.level, signals: c.signals, readBytesPerSecond: c.to.readBytesPerSecond, concurrency: c.to.concurrency }, "resource throttle level changed"));
 
