@@ -1,7 +1,8 @@
 /**
  * The edge-agent benchmark (`pnpm --filter edge-agent bench`): prints ONE JSON document.
  *
- * - `endToEnd`: the real binary (`dist/cli.js run --once`, started exactly as a user starts it, pinned with
+ * - `endToEnd`: the real binary (`src/cli.ts` built by tsup into out/bench/agent/, run as `cli.js run --once` the
+ *   way the `edge-agent` bin starts, through its `#!/usr/bin/env node` line, pinned with
  *   `taskset -c <agentCore>`) reads a large real-EVE file (the real samples of `--data-dir`, default
  *   `$EVE_DATA_DIR` or /work/shared/data/eve, repeated to `--mb` MiB), validates every line, computes the
  *   deterministic `_id`, gzips the `_bulk` bodies (the default `shipper.compression: true`) and sends them over
@@ -17,7 +18,7 @@
  *   installed) on the agent core.
  *
  * Flags: --mb (default 300), --runs (2), --data-dir, --agent-core (0), --sink-core (1), --rates (10000,100000 events/s),
- * --latency-seconds (10), --skip latency,core,buffer,nogzip, --cli (another build of the binary, for comparisons). Needs Linux (`taskset`, /proc) and a built `dist/`.
+ * --latency-seconds (10), --skip latency,core,buffer,nogzip, --cli (another build of the binary, for comparisons). Needs Linux (`taskset`, /proc).
  */
 import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -45,7 +46,9 @@ const skip = new Set(args.skip.split(",").filter(Boolean));
 const AGENT_CORE = Number(args["agent-core"]);
 const SINK_CORE = Number(args["sink-core"]);
 const app = fileURLToPath(new URL("../../", import.meta.url)); // out/bench/run.js → package root
-const cli = args.cli ?? join(app, "dist/cli.js");
+// The binary as `tsup` builds it (same entry and target as dist/cli.js), in a private folder: a concurrent
+// `pnpm build` (which cleans dist/) cannot pull it from under a running benchmark.
+const cli = args.cli ?? fileURLToPath(new URL("agent/cli.js", import.meta.url));
 const here = fileURLToPath(new URL(".", import.meta.url));
 const MiB = 1024 * 1024;
 const r1 = (x: number): number => Math.round(x * 10) / 10;

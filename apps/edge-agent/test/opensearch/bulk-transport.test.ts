@@ -41,6 +41,21 @@ describe("OpenSearchBulkTransport", () => {
     expect(BULK_FILTER_PATH.split(",")).toEqual(["errors", "items.*.status", "items.*.error"]);
   });
 
+  it("returns the response body as raw bytes (no client-side decoding), error statuses included", async () => {
+    server.failNextBulkRequests(1, 503);
+    const c = await client(false);
+    const t = new OpenSearchBulkTransport(c);
+    const failed = await t.send(buildBulkBody(docs));
+    const ok = await t.send(buildBulkBody(docs));
+    await c.close();
+    if (!("status" in failed) || !("status" in ok)) throw new Error("expected HTTP answers");
+    expect(failed.status).toBe(503);
+    expect(Buffer.isBuffer(failed.body) && JSON.parse(failed.body.toString())).toMatchObject({ status: 503 });
+    expect(planDelivery(docs, failed).retry).toHaveLength(50);
+    expect(ok.status).toBe(200);
+    expect(planDelivery(docs, ok).acked).toHaveLength(50);
+  });
+
   it("a filtered response keeps what planDelivery needs: failed items are retried or dead-lettered, the rest acked", async () => {
     server.failItems({ ids: ["doc3"], status: 429 });
     server.failItems({ ids: ["doc7"], status: 400 });
@@ -49,8 +64,8 @@ describe("OpenSearchBulkTransport", () => {
     const attempt = await new OpenSearchBulkTransport(c).send(body);
     await c.close();
     // The double ignores filter_path; apply it as OpenSearch would, so the plan is made from a filtered body.
-    if (!("status" in attempt) || typeof attempt.body !== "object") throw new Error("expected a parsed 200 response");
-    const full = attempt.body as { errors: boolean; items: Record<string, { status: number; error?: unknown; _id?: string }>[] };
+    if (!("status" in attempt) || !Buffer.isBuffer(attempt.body)) throw new Error("expected a 200 response as raw bytes");
+    const full = JSON.parse(attempt.body.toString()) as { errors: boolean; items: Record<string, { status: number; error?: unknown; _id?: string }>[] };
     const filtered = {
       errors: full.errors,
       items: full.items.map((w) => Object.fromEntries(Object.entries(w).map(([op, it]) => [op, { status: it.status, ...(it.error ? { error: it.error } : {}) }]))),
