@@ -172,6 +172,35 @@ function describeError(err: RawItemBody["error"]): { type: string; reason: strin
   return { type, reason };
 }
 
+const CLEAN_HEAD = Buffer.from('{"errors":false,"items":[', "latin1");
+const ITEM_OPS = [Buffer.from('{"index":{"status":2', "latin1"), Buffer.from('{"create":{"status":2', "latin1")];
+
+/**
+ * Counts the items of a clean response in the exact form OpenSearch writes for
+ * `filter_path=errors,items.*.status,items.*.error` when nothing failed:
+ * `{"errors":false,"items":[{"index":{"status":201}},…]}` (`index` or `create`, 2xx statuses, no whitespace).
+ * Returns `undefined` for anything else, which then goes through `JSON.parse`: this is a shortcut for the common
+ * case (~1 ms of parsing per 5 000-item response saved), never a second parser with its own opinions.
+ */
+function countCleanItems(body: Buffer): number | undefined {
+  if (body.length < CLEAN_HEAD.length + 2 || body.compare(CLEAN_HEAD, 0, CLEAN_HEAD.length, 0, CLEAN_HEAD.length) !== 0) return undefined;
+  let i = CLEAN_HEAD.length;
+  let n = 0;
+  if (body[i] === 93) return body[i + 1] === 125 && i + 2 === body.length ? 0 : undefined; // "]}"
+  for (;;) {
+    const op = ITEM_OPS.find((o) => body.compare(o, 0, o.length, i, i + o.length) === 0);
+    if (!op) return undefined;
+    i += op.length;
+    for (let d = 0; d < 2; d++, i++) if (!((body[i] as number) >= 48 && (body[i] as number) <= 57)) return undefined; // two more digits
+    if (body[i] !== 125 || body[i + 1] !== 125) return undefined; // "}}"
+    i += 2;
+    n++;
+    if (body[i] === 44) i++; // ","
+    else if (body[i] === 93 && body[i + 1] === 125 && i + 2 === body.length) return n; // "]}" at the very end
+    else return undefined;
+  }
+}
+
 /**
  * Parses and classifies a 2xx `_bulk` response body.
  *
@@ -186,6 +215,13 @@ export function parseBulkResponse(
   expectedItems: number,
   opType: BulkOpType = "index",
 ): BulkResponseSummary {
+  if (Buffer.isBuffer(body)) {
+    const clean = countCleanItems(body);
+    if (clean !== undefined) {
+      if (clean !== expectedItems) throw new BulkResponseError(`bulk response has ${clean} items, sent ${expectedItems}`, expectedItems);
+      return { took: 0, errors: false, succeeded: expectedItems, duplicates: 0, retryable: [], permanent: [] };
+    }
+  }
   let parsed: unknown = body;
   if (typeof body === "string" || Buffer.isBuffer(body)) {
     try {
