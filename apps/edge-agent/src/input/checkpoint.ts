@@ -79,13 +79,17 @@ export interface FileCandidate {
  *
  * Rules: head bytes must hash to the saved fingerprint over the saved length and the file must be at least
  * `offset` long → `same` (even with another inode: the rotated copy of a copytruncate, or a restored file).
- * Otherwise, same dev+inode → `rewritten`; else `different`.
+ * Otherwise, same dev+inode → `rewritten`; else `different`. A fingerprint over 0 bytes (the file was empty when it
+ * was checkpointed) identifies no content — every file starts with nothing — so it is `same` only for the same
+ * dev+inode: otherwise a checkpoint taken before Suricata's first write would match the new live file after a
+ * rename rotation, and the renamed file would never be read.
  *
  * @param saved - the checkpointed file.
  * @param candidate - a file on disk.
  */
 export function matchFile(saved: FileCheckpoint, candidate: FileCandidate): FileMatch {
   const sameInode = saved.dev === candidate.dev && saved.ino === candidate.ino;
+  if (saved.fingerprintBytes === 0) return sameInode && candidate.size >= saved.offset ? { kind: "same", offset: saved.offset } : sameInode ? { kind: "rewritten" } : { kind: "different" };
   const headOk =
     candidate.head.length >= saved.fingerprintBytes &&
     fingerprintHead(candidate.head.subarray(0, saved.fingerprintBytes)).fingerprint === saved.fingerprint;

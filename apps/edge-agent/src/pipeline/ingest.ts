@@ -14,7 +14,7 @@
 import type { EventPriority } from "../eve/event-types.js";
 import { createLineStats, forEachLine, type LineStats } from "../eve/lines.js";
 import { EveFlags, type EveParseResult, type MalformedReason, parseEveRecords } from "../eve/parse.js";
-import { AckTracker, type Checkpoint, type FileCheckpoint } from "../input/checkpoint.js";
+import { AckTracker, type Checkpoint, type FileCheckpoint, fingerprintHead } from "../input/checkpoint.js";
 import type { TailedFile, TailEvent } from "../input/tailer.js";
 import type { Core } from "../options.js";
 import { bulkActionBytes, type BulkDoc } from "../ship/bulk.js";
@@ -83,6 +83,9 @@ class Progress implements FileProgress {
   ) {}
 }
 
+/** Fingerprint of an empty file head. */
+const EMPTY_HEAD = fingerprintHead(Buffer.alloc(0));
+
 const bump = <K>(m: Map<K, number>, k: K): void => {
   m.set(k, (m.get(k) ?? 0) + 1);
 };
@@ -147,8 +150,10 @@ export class Ingestor {
         const old = this.#top("truncated");
         old.ended = true;
         this.#ended++;
-        // The new content starts at 0; its identity is refreshed by the next data event.
-        const p = new Progress(ev.file, new AckTracker(0));
+        // The new content starts at 0, empty: its identity is the inode with an empty head (refreshed by the next
+        // data event). Keeping the old head here would make a checkpoint taken before that event name the content
+        // of the copytruncate copy, which a restart would then read again from 0.
+        const p = new Progress({ ...ev.file, ...EMPTY_HEAD }, new AckTracker(0));
         this.#files.push(p);
         this.#stack[this.#stack.length - 1] = p;
         return;
