@@ -38,7 +38,7 @@ describe("resume points in empty files", () => {
     const gen0 = fixtureBytes("rhaist__surevego.slice.json");
     await writeFile(path, gen0);
     let truncatedSeen = false;
-    const first = await tail(path, undefined, true, (ev, ing) => {
+    const first = await tail(path, undefined, true, (ev) => {
       if (ev.type === "data" && ev.file.path === path && !truncatedSeen) {
         truncatedSeen = true;
         void copyFile(path, `${path}.1`).then(() => truncate(path, 0)); // logrotate copytruncate, Suricata idle
