@@ -2,10 +2,14 @@ import { AdaptiveDetector } from "./adaptive.js";
 import { CusumDetector } from "./cusum.js";
 import { checkInt, checkRange } from "./errors.js";
 import { FlatlineDetector } from "./flatline.js";
+import { SurpriseLikelihood } from "./likelihood.js";
 import type { DetectorParams } from "./params.js";
 import { DEFAULT_DETECTOR_PARAMS } from "./params.js";
 import { RarityCalibrator } from "./rarity.js";
 import { SeasonalDetector } from "./seasonal.js";
+
+/** The tests {@link CombinedDetector} combines; `none` for a non-finite sample. */
+export type CombinedTest = "point" | "cusum" | "flatline" | "likelihood" | "none";
 
 /** Per-component view of the last sample, mutated in place by every update (copy it to keep it). */
 export interface CombinedComponents {
@@ -19,6 +23,10 @@ export interface CombinedComponents {
   cusumS: number;
   /** Flatline statistic (halvings of activity). */
   flatline: number;
+  /** Standardised short-term average of the point surprise (the likelihood test's statistic; 0 while it warms up). */
+  likelihoodZ: number;
+  /** The test with the smallest tail probability, i.e. the one that decided {@link logP}. */
+  decidedBy: CombinedTest;
   /** `-log10` of the Bonferroni-combined tail probability. */
   logP: number;
   /** Score before hold-down, [0, 1]. */
@@ -29,8 +37,8 @@ export interface CombinedComponents {
   alert: boolean;
 }
 
-/** log10 of the number of tests combined (point, CUSUM, flatline) — the Bonferroni correction. */
-const LOG10_TESTS = Math.log10(3);
+/** log10 of the number of tests combined (point, CUSUM, flatline, likelihood) — the Bonferroni correction. */
+const LOG10_TESTS = Math.log10(4);
 
 /**
  * The production per-series anomaly scorer.
@@ -42,11 +50,16 @@ const LOG10_TESTS = Math.log10(3);
  *    https://learn.netdata.cloud/docs/machine-learning-and-anomaly-detection).
  * 2. **Shift test** — a {@link CusumDetector} on the standardised residual of the model in use.
  * 3. **Flatline test** — a {@link FlatlineDetector}.
- * 4. **Calibration** — each statistic is turned into a tail probability under *this series' own history*
- *    by a {@link RarityCalibrator} (with its null tail as prior), the three are combined with a Bonferroni
- *    bound `p = 3·min(pᵢ)`, and `score = L/(L+halfLog10)` with `L = -log10 p`. Thresholds on the score are
+ * 4. **Likelihood test** — a {@link SurpriseLikelihood} on the point surprise: the short-term average of
+ *    the surprises against its own long-run normal fit (Numenta's anomaly likelihood, Ahmad et al. 2017),
+ *    which catches bursts of moderately surprising samples (spikes coming closer together, a noisy regime)
+ *    that no single sample makes extreme.
+ * 5. **Calibration** — the point, CUSUM and flatline statistics are turned into tail probabilities under
+ *    *this series' own history* by a {@link RarityCalibrator} each (with its null tail as prior); the
+ *    likelihood test yields its own tail probability. The four are combined with a Bonferroni bound
+ *    `p = 4·min(pᵢ)`, and `score = L/(L+halfLog10)` with `L = -log10 p`. Thresholds on the score are
  *    therefore comparable across series of any unit or noise level.
- * 5. **Hold-down** — the first score ≥ `eventThreshold` opens an event and the next `holdDownSamples`
+ * 6. **Hold-down** — the first score ≥ `eventThreshold` opens an event and the next `holdDownSamples`
  *    scores are multiplied by `holdDownFactor`: one early report per incident, which is what the Numenta
  *    Anomaly Benchmark rewards (Lavin & Ahmad 2015, arXiv:1510.03336) and what on-call people want.
  *
@@ -64,6 +77,7 @@ export class CombinedDetector {
   private readonly pointRarity: RarityCalibrator;
   private readonly cusumRarity: RarityCalibrator;
   private readonly flatRarity: RarityCalibrator;
+  private readonly likelihood: SurpriseLikelihood;
   private readonly weekly: SeasonalDetector | undefined;
   private holdLeft = 0;
   /** Samples seen so far (finite or not). */
@@ -77,6 +91,8 @@ export class CombinedDetector {
     pointZ: 0,
     cusumS: 0,
     flatline: 0,
+    likelihoodZ: 0,
+    decidedBy: "none",
     logP: 0,
     raw: 0,
     event: false,
@@ -100,6 +116,7 @@ export class CombinedDetector {
     this.pointRarity = new RarityCalibrator({ ...params.rarity, prior: "gaussian" });
     // stationary CUSUM tail under the null is ≈ exp(-2k·s) (Siegmund 1985)
     this.cusumRarity = new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: 2 * params.cusum.k });
+    this.likelihood = new SurpriseLikelihood(params.likelihood);
     this.flatRarity = new RarityCalibrator({
       ...params.rarity,
       prior: "exponential",
@@ -144,11 +161,28 @@ export class CombinedDetector {
     this.flat.update(t, x);
 
     let logP = 0;
+    let decidedBy: CombinedTest = "none";
     if (finite) {
       const s = this.cusum.statistic;
       const f = this.flat.statistic;
       // p-values before the sample joins the history (causal), then the history is updated
-      const pMin = Math.min(this.pointRarity.observe(pointZ), this.cusumRarity.observe(s), this.flatRarity.observe(f));
+      let pMin = this.pointRarity.observe(pointZ);
+      decidedBy = "point";
+      const pCusum = this.cusumRarity.observe(s);
+      if (pCusum < pMin) {
+        pMin = pCusum;
+        decidedBy = "cusum";
+      }
+      const pFlat = this.flatRarity.observe(f);
+      if (pFlat < pMin) {
+        pMin = pFlat;
+        decidedBy = "flatline";
+      }
+      const pLikelihood = this.likelihood.update(pointZ);
+      if (pLikelihood < pMin) {
+        pMin = pLikelihood;
+        decidedBy = "likelihood";
+      }
       logP = Math.max(0, -Math.log10(pMin) - LOG10_TESTS);
     }
     const raw = logP / (logP + this.p.halfLog10);
@@ -159,6 +193,8 @@ export class CombinedDetector {
     l.pointZ = pointZ;
     l.cusumS = this.cusum.statistic;
     l.flatline = this.flat.statistic;
+    l.likelihoodZ = this.likelihood.z;
+    l.decidedBy = decidedBy;
     l.logP = logP;
     l.raw = raw;
     l.event = false;
@@ -185,6 +221,7 @@ export class CombinedDetector {
       this.pointRarity.stateSize() +
       this.cusumRarity.stateSize() +
       this.flatRarity.stateSize() +
+      this.likelihood.stateSize() +
       4
     );
   }

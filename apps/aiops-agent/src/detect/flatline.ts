@@ -9,6 +9,12 @@ export interface FlatlineOptions {
   /** Samples before the statistic is non-zero. Default 100. */
   warmup?: number;
   /**
+   * Each first difference enters the *long-run* mean clipped at `clip` × that mean (Huber-style), so the
+   * bursts of a spiky series do not inflate "usual activity" and make every quiet spell after them look
+   * like a flatline. `Infinity` disables the clip. Default 4.
+   */
+  clip?: number;
+  /**
    * Rate `λ` of the exponential null tail `P(stat ≥ s) ≈ exp(-λ s)` used as the calibration prior by
    * {@link CombinedDetector}. Default 2 (a halving of the activity is then a `p ≈ 0.14` event).
    */
@@ -20,6 +26,7 @@ export const DEFAULT_FLATLINE_OPTIONS: Required<FlatlineOptions> = {
   shortAlpha: 0.1,
   longAlpha: 0.005,
   warmup: 100,
+  clip: 4,
   nullTailRate: 2,
 };
 
@@ -32,7 +39,8 @@ export const DEFAULT_FLATLINE_OPTIONS: Required<FlatlineOptions> = {
  * analogue of the von Neumann successive-difference dispersion estimate (von Neumann et al. 1941,
  * Ann. Math. Statist. 12(2)) tested for a variance drop.
  *
- * A series that has always been flat (long-run activity 0) never scores. Non-finite values are ignored
+ * The long-run mean is Huber-clipped (`clip`, Huber 1964, Ann. Math. Statist. 35) so that rare bursts do not
+ * count as usual activity. A series that has always been flat (long-run activity 0) never scores. Non-finite values are ignored
  * and counted. State: O(1).
  *
  * @throws {DetectorParamError} for options out of range.
@@ -53,6 +61,7 @@ export class FlatlineDetector {
     checkRange("FlatlineDetector", "shortAlpha", this.o.shortAlpha, 1e-6, 1);
     checkRange("FlatlineDetector", "longAlpha", this.o.longAlpha, 1e-6, 1);
     checkInt("FlatlineDetector", "warmup", this.o.warmup, 1, 1e9);
+    checkRange("FlatlineDetector", "clip", this.o.clip, 1, Infinity);
     checkRange("FlatlineDetector", "nullTailRate", this.o.nullTailRate, 1e-6, 1e6);
   }
 
@@ -70,7 +79,10 @@ export class FlatlineDetector {
     if (this.n > 0) {
       const d = Math.abs(x - this.prev);
       this.short += this.o.shortAlpha * (d - this.short);
-      this.long += Math.max(this.o.longAlpha, 1 / this.n) * (d - this.long);
+      // the clip starts once the long-run mean has a few samples behind it
+      const lim = this.o.clip * this.long;
+      const dl = this.n > 10 && d > lim ? lim : d;
+      this.long += Math.max(this.o.longAlpha, 1 / this.n) * (dl - this.long);
     }
     this.prev = x;
     this.n += 1;

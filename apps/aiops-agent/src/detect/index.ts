@@ -1,12 +1,14 @@
 export { AdaptiveDetector, DEFAULT_ADAPTIVE_OPTIONS } from "./adaptive.js";
 export type { AdaptiveOptions } from "./adaptive.js";
 export { CombinedDetector } from "./combined.js";
-export type { CombinedComponents } from "./combined.js";
+export type { CombinedComponents, CombinedTest } from "./combined.js";
 export { CusumDetector, DEFAULT_CUSUM_OPTIONS } from "./cusum.js";
 export type { CusumOptions } from "./cusum.js";
 export { DetectorParamError } from "./errors.js";
 export { DEFAULT_FLATLINE_OPTIONS, FlatlineDetector } from "./flatline.js";
 export type { FlatlineOptions } from "./flatline.js";
+export { DEFAULT_SURPRISE_LIKELIHOOD_OPTIONS, SurpriseLikelihood } from "./likelihood.js";
+export type { SurpriseLikelihoodOptions } from "./likelihood.js";
 export { DEFAULT_DETECTOR_PARAMS } from "./params.js";
 export type { DetectorParams } from "./params.js";
 export { DEFAULT_RARITY_OPTIONS, RarityCalibrator, gaussianTwoSidedTail } from "./rarity.js";

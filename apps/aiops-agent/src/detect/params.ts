@@ -1,8 +1,10 @@
 import type { AdaptiveOptions } from "./adaptive.js";
 import type { CusumOptions } from "./cusum.js";
 import type { FlatlineOptions } from "./flatline.js";
+import type { SurpriseLikelihoodOptions } from "./likelihood.js";
 import type { RarityOptions } from "./rarity.js";
 import type { SeasonalOptions } from "./seasonal.js";
+import { DEFAULT_SURPRISE_LIKELIHOOD_OPTIONS } from "./likelihood.js";
 import { DEFAULT_SEASONAL_OPTIONS } from "./seasonal.js";
 
 /** Parameters of the production {@link CombinedDetector} (one set for every series; NAB uses the same). */
@@ -17,6 +19,8 @@ export interface DetectorParams {
   cusum: Required<CusumOptions>;
   /** Flatline (activity drop) test. */
   flatline: Required<FlatlineOptions>;
+  /** Anomaly-likelihood test on the point surprise (short-term average vs. its long-run normal fit). */
+  likelihood: Required<SurpriseLikelihoodOptions>;
   /** Calibration of each test statistic into a tail probability under the series' own history. */
   rarity: Required<RarityOptions>;
   /**
@@ -50,7 +54,9 @@ export const DEFAULT_DETECTOR_PARAMS: Readonly<DetectorParams> = Object.freeze({
   // The seasonal model runs with its documented defaults (the NAB tuning kept them).
   seasonal: Object.freeze({ ...DEFAULT_SEASONAL_OPTIONS }),
   cusum: Object.freeze({ alpha: 0.01, k: 0.5, h: 50, clip: 8, warmup: 50, relativeFloor: 1e-3 }),
-  flatline: Object.freeze({ shortAlpha: 0.1, longAlpha: 0.005, warmup: 100, nullTailRate: 2 }),
+  flatline: Object.freeze({ shortAlpha: 0.1, longAlpha: 0.005, warmup: 100, clip: 4, nullTailRate: 2 }),
+  // Numenta's averaging window and no NAB tuning beyond choosing the EWMA form (see README)
+  likelihood: Object.freeze({ ...DEFAULT_SURPRISE_LIKELIHOOD_OPTIONS }),
   rarity: Object.freeze({ zMin: 1, growth: 1.15, bins: 48, horizon: 3000, priorWeight: 50, prior: "gaussian", priorRate: 1 }),
   seasonalSelectRatio: 0.7,
   halfLog10: 4,
