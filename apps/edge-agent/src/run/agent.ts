@@ -23,6 +23,7 @@ import type { EndpointTarget } from "../opensearch/target.js";
 import { createCore } from "../options.js";
 import type { IngestItem } from "../pipeline/ingest.js";
 import type { HttpProbeRequest } from "../supervise/connectivity-probe.js";
+import { healthRequest } from "./shipping/health-request.js";
 import { registerEdgeMetrics } from "../telemetry/metrics.js";
 import { DeadLetterFile, type DeadLetterSink } from "./dead-letter-file.js";
 import { BulkDeliverer, type ShipDoc } from "./deliver.js";
@@ -133,25 +134,6 @@ async function setupIndices(client: Client, o: AgentOptions, onIsm: (ok: boolean
     }
   }
   return undefined;
-}
-
-/** The connectivity probe's request: `GET /_cluster/health` with the shipper's client, no client-side retries. */
-function healthRequest(client: Client): HttpProbeRequest {
-  return (signal) => {
-    const p = client.transport.request({ method: "GET", path: "/_cluster/health" }, { maxRetries: 0 });
-    const onAbort = (): void => p.abort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    return p.then(
-      (r) => {
-        signal.removeEventListener("abort", onAbort);
-        return { status: r.statusCode ?? 0, body: r.body };
-      },
-      (err: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        throw err;
-      },
-    );
-  };
 }
 
 /**

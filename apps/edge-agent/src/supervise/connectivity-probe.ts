@@ -80,7 +80,7 @@ export interface HttpProbeResponse {
  * Performs the probe's GET. Inject the daemon's configured OpenSearch client here so the probe uses the same
  * endpoint, TLS and credentials (basic auth or SigV4) as the shipper, e.g.
  * `(signal) => { const p = client.transport.request({ method: "GET", path: "/_cluster/health" }, { maxRetries: 0 });
- * signal.addEventListener("abort", () => p.abort()); return p.then((r) => ({ status: r.statusCode ?? 0, body: r.body })); }`.
+ * signal.addEventListener("abort", () => { p.abort(); }); return p.then((r) => ({ status: r.statusCode ?? 0, body: r.body })); }`.
  * It should reject on network errors and may resolve or reject on HTTP errors (both count as failure).
  */
 export type HttpProbeRequest = (signal: AbortSignal) => Promise<HttpProbeResponse>;

@@ -85,7 +85,8 @@ describe("Drainer", () => {
     const { d, events, stats } = drainer();
     const stop = new AbortController();
     const run = d.run(stop.signal);
-    await until(() => spool.stats().depthEvents === 0);
+    await until(() => d.drainedEvents === 25);
+    expect(spool.stats().depthEvents).toBe(0);
     expect(server.stats.bulkStatuses[503]).toBe(3);
     // The buffer kept every entry through the three failed attempts of the first batch.
     expect(events.filter((e) => e.startsWith("acked"))).toEqual(["acked:10", "acked:10", "acked:5"]);
