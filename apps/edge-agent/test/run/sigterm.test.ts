@@ -73,7 +73,7 @@ describe("edge-agent run (built CLI)", { timeout: 60_000 }, () => {
     daemon.child.kill("SIGTERM");
     const r = await daemon.exit;
     expect(r.stderr).toMatch(/"msg":"stopping: no more reading, flushing in-flight batches"/);
-    expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
+    expect({ code: r.code, signal: r.signal }, r.stderr.slice(-3000)).toEqual({ code: 0, signal: null });
     expect(r.stdout).toMatch(/^status: stopped$/m);
     const cp = JSON.parse(await readFile(checkpointPathFor(join(dir, "state"), path), "utf8")) as { files: { offset: number }[] };
     const offset = cp.files.at(-1)?.offset ?? -1;
