@@ -60,8 +60,9 @@ const LOG10_TESTS = Math.log10(4);
  *    `p = 4·min(pᵢ)`, and `score = L/(L+halfLog10)` with `L = -log10 p`. Thresholds on the score are
  *    therefore comparable across series of any unit or noise level.
  * 6. **Hold-down** — the first score ≥ `eventThreshold` opens an event and the next `holdDownSamples`
- *    scores are multiplied by `holdDownFactor`: one early report per incident, which is what the Numenta
- *    Anomaly Benchmark rewards (Lavin & Ahmad 2015, arXiv:1510.03336) and what on-call people want.
+ *    scores are multiplied by `holdDownFactor`; the hold-down is prolonged while the raw score stays ≥
+ *    `eventThreshold` (the incident is still going on). One early report per incident, which is what the
+ *    Numenta Anomaly Benchmark rewards (Lavin & Ahmad 2015, arXiv:1510.03336) and what on-call people want.
  *
  * Streaming and causal, no clock read (timestamps in ms are passed in), O(1) memory per series
  * ({@link stateSize} is fixed at construction). Non-finite values are ignored by every model and counted.
@@ -201,6 +202,8 @@ export class CombinedDetector {
     l.alert = raw >= this.p.alertThreshold;
     if (this.holdLeft > 0) {
       this.holdLeft -= 1;
+      // the incident lasts while the score stays at the event level: the hold-down cannot end inside it
+      if (this.holdLeft === 0 && raw >= this.p.eventThreshold) this.holdLeft = 1;
       return raw * this.p.holdDownFactor;
     }
     if (raw >= this.p.eventThreshold) {

@@ -39,7 +39,7 @@ export interface DetectorParams {
    * warm-up (see test/detect/combined.test.ts).
    */
   alertThreshold: number;
-  /** Samples after an event during which scores are damped (alert hold-down). */
+  /** Samples after an event during which scores are damped (alert hold-down); prolonged while the raw score stays ≥ `eventThreshold`. */
   holdDownSamples: number;
   /** Factor (0..1) applied to scores during the hold-down. */
   holdDownFactor: number;
