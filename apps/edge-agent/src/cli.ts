@@ -18,6 +18,13 @@ const io: OpenSearchCliIo = {
 };
 const program = createProgram(io);
 program.parseAsync().catch((err: unknown) => {
+  // Ctrl-C at a confirmation prompt (the terminal is in raw mode there, so no SIGINT reaches the process): the
+  // prompt library rejects with ExitPromptError. Exit like an interrupted command, 130 = 128 + SIGINT.
+  if (err instanceof Error && err.name === "ExitPromptError") {
+    console.error("edge-agent: cancelled; nothing was changed");
+    process.exitCode = 130;
+    return;
+  }
   console.error(`edge-agent: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });
