@@ -65,6 +65,8 @@ export interface ShippingContext {
   readonly indexSetup: { readonly done: () => boolean; readonly ready: Promise<void> };
   /** Ends the run as `fatal` with `reason` (e.g. a drain refused with 401/403); reading stops gracefully. */
   fail(reason: string): void;
+  /** Time the whole shutdown may take after `stop`, ms (`AgentOptions.shutdownTimeoutMs`): `close` should fit in it. */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** How batches leave the pipeline; the default is `{ sink: () => ctx.direct }`. */
@@ -254,6 +256,7 @@ export async function runAgent(o: AgentOptions): Promise<RunSummary> {
       deliverer: <T extends ShipDoc>(t: BulkTransport) => new BulkDeliverer<T>({ ...shared, transport: t }),
       indexSetup: { done: () => setupDone, ready },
       fail,
+      shutdownTimeoutMs: o.shutdownTimeoutMs ?? 10_000,
     };
     plan = o.shipping ? await o.shipping(ctx) : { sink: () => deliverer };
     if (background) {

@@ -19,7 +19,9 @@ export function healthRequest(client: Client): HttpProbeRequest {
     const p = client.transport.request({ method: "GET", path: "/_cluster/health" }, { maxRetries: 0 });
     // A block body on purpose: `abort()` returns the request, a thenable, and an EventTarget listener whose result
     // is a rejected thenable becomes an uncaught exception (Node's event_target rethrows it).
-    const onAbort = (): void => p.abort() as unknown as void;
+    const onAbort = (): void => {
+      p.abort();
+    };
     signal.addEventListener("abort", onAbort, { once: true });
     return p.then(
       (r) => {

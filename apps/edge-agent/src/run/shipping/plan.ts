@@ -60,7 +60,8 @@ export interface BufferedShippingOptions {
   readonly restartBackoff?: RestartPolicyOptions["backoff"];
   /**
    * At close (after the pipeline stopped): time to drain what the buffer still holds while OpenSearch is reachable,
-   * and for the components to stop, ms. Default 5000. What is left is drained after the next start.
+   * and for the components to stop, ms. Default 5000; after a stop signal also bounded by what is left of
+   * `ctx.shutdownTimeoutMs` (at least 1 s). What is left in the buffer is drained after the next start.
    */
   readonly closeDeadlineMs?: number;
 }
@@ -179,7 +180,9 @@ export function bufferedShipping(options: BufferedShippingOptions = {}): (ctx: S
     });
     checker.onRound((r) => metrics.observeRound(r.results));
     // Stopping while OpenSearch is not healthy: move retrying deliveries into the buffer instead of waiting out the deadline.
+    let stoppedAt: number | undefined;
     const onStop = (): void => {
+      stoppedAt = performance.now();
       if (machine.state !== "online") router.toBuffer("stopping while OpenSearch is not healthy");
     };
     ctx.stop.addEventListener("abort", onStop, { once: true });
@@ -201,7 +204,10 @@ export function bufferedShipping(options: BufferedShippingOptions = {}): (ctx: S
       },
       close: async () => {
         ctx.stop.removeEventListener("abort", onStop);
-        const deadline = performance.now() + closeDeadlineMs;
+        // Within the run's shutdown timeout counted from the stop signal (the pipeline's flush used part of it),
+        // but at least one second to stop the components and close the buffer cleanly.
+        const now = performance.now();
+        const deadline = Math.max(now + 1000, stoppedAt === undefined ? now + closeDeadlineMs : Math.min(now + closeDeadlineMs, stoppedAt + ctx.shutdownTimeoutMs));
         // While OpenSearch takes them, ship what the buffer still holds (e.g. the batches flushed at the stop).
         while (canShipDirect() && buffer.stats().depthEvents > 0 && supervisor.status().some((c) => c.name === "drainer" && c.state === "running") && performance.now() < deadline) {
           drainer.wake();

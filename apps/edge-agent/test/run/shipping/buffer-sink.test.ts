@@ -26,7 +26,7 @@ afterEach(async () => {
 function sinkOver(buffer: DurableBuffer, dead: DeadLetterEntry[] = []) {
   const { log, messages } = memoryLog();
   const stats = createRunStats();
-  const sink = new BufferSink({ buffer, deadLetter: { write: async (e) => void dead.push(...e) }, sensorId: "s", stats, log, retryMs: 5 });
+  const sink = new BufferSink({ buffer, deadLetter: { write: async (e) => void dead.push(...e), close: async () => undefined }, sensorId: "s", stats, log, retryMs: 5 });
   return { sink, messages, stats };
 }
 

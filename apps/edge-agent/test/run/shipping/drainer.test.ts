@@ -38,7 +38,7 @@ function drainer(over: Partial<DrainerOptions> = {}) {
   const stats = createRunStats();
   const deliverer = new BulkDeliverer<BufferEntry>({
     transport: new OpenSearchBulkTransport(client),
-    deadLetter: { write: async () => undefined },
+    deadLetter: { write: async () => undefined, close: async () => undefined },
     opType: "index",
     sensorId: "s",
     backoff: () => new Backoff({ baseMs: 5, capMs: 20 }),
