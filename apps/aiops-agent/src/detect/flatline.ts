@@ -61,7 +61,7 @@ export class FlatlineDetector {
     checkRange("FlatlineDetector", "shortAlpha", this.o.shortAlpha, 1e-6, 1);
     checkRange("FlatlineDetector", "longAlpha", this.o.longAlpha, 1e-6, 1);
     checkInt("FlatlineDetector", "warmup", this.o.warmup, 1, 1e9);
-    checkRange("FlatlineDetector", "clip", this.o.clip, 1, Infinity);
+    if (this.o.clip !== Infinity) checkRange("FlatlineDetector", "clip", this.o.clip, 1, 1e12);
     checkRange("FlatlineDetector", "nullTailRate", this.o.nullTailRate, 1e-6, 1e6);
   }
 

@@ -37,6 +37,9 @@ const anomalies: { name: string; within: number; f: (i: number, e: number) => nu
   { name: "trend change (+0.05 sigma/sample)", within: 80, f: (i, e) => 10 + e + (i >= A ? 0.05 * (i - A) : 0) },
   { name: "seasonal break (daily peak missing)", within: 40, f: (i, e) => (i >= A && i < A + 48 ? 50 : daily(i, e)) },
   { name: "flatline (noisy series freezes)", within: 80, f: (i, e) => (i >= A ? 10 : 10 + e) },
+  // no single sample is extreme at first: the likelihood test sees the burst of moderate surprises
+  // (without it the first alert comes 50-90 samples late on some seeds)
+  { name: "noisy regime (noise sigma x3)", within: 20, f: (i, e) => 10 + e * (i >= A ? 3 : 1) },
 ];
 
 describe("CombinedDetector on synthetic anomalies", () => {
@@ -74,6 +77,48 @@ describe("CombinedDetector on synthetic anomalies", () => {
     for (let i = firstEvent + 1; i <= firstEvent + P.holdDownSamples; i++) {
       expect(r.scores[i]).toBeCloseTo((r.raw[i] ?? 0) * P.holdDownFactor, 12);
     }
+  });
+});
+
+describe("CombinedDetector likelihood test and event semantics", () => {
+  it("decides a noisy regime by the likelihood test on some seeds, and says which test decided", () => {
+    const deciders = new Set<string>();
+    for (const seed of SEEDS) {
+      const det = new CombinedDetector();
+      const s = makeSeries(N, seed, (i, e) => 10 + e * (i >= A ? 3 : 1));
+      for (let i = 0; i < N; i++) {
+        det.update(s.t[i] ?? 0, s.x[i] ?? 0);
+        if (i >= A && det.last.alert) {
+          deciders.add(det.last.decidedBy);
+          break;
+        }
+      }
+    }
+    expect(deciders.has("likelihood")).toBe(true);
+    const det = new CombinedDetector();
+    det.update(0, Number.NaN);
+    expect(det.last.decidedBy).toBe("none");
+  });
+
+  it("keeps an incident open while its raw score stays at the event level (no second event inside it)", () => {
+    // a +6 sigma shift that keeps the raw score high for longer than the hold-down
+    const s = makeSeries(N, 5, (i, e) => 10 + e + (i >= A ? 6 + 0.2 * (i - A) : 0));
+    const det = new CombinedDetector();
+    const events: number[] = [];
+    const raw: number[] = [];
+    for (let i = 0; i < N; i++) {
+      det.update(s.t[i] ?? 0, s.x[i] ?? 0);
+      raw.push(det.last.raw);
+      if (i >= A && det.last.event) events.push(i);
+    }
+    const first = events[0] ?? -1;
+    expect(first).toBeGreaterThanOrEqual(A);
+    // the raw score stays at the event level well past the hold-down …
+    let end = first;
+    while (end + 1 < N && (raw[end + 1] ?? 0) >= P.eventThreshold) end += 1;
+    expect(end - first).toBeGreaterThan(P.holdDownSamples);
+    // … and no second event is opened before it has dropped and the hold-down has run out after that
+    expect(events.filter((i) => i > first && i <= end + 1)).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   RarityCalibrator,
   RobustEwStats,
   SeasonalDetector,
+  SurpriseLikelihood,
   gaussianTwoSidedTail,
   surpriseToScore,
 } from "../../src/detect/index.js";
@@ -123,6 +124,68 @@ describe("FlatlineDetector", () => {
     const flat = new FlatlineDetector();
     for (let i = 0; i < 500; i++) flat.update(i, 42);
     expect(flat.statistic).toBe(0);
+  });
+});
+
+describe("FlatlineDetector robust baseline", () => {
+  it("does not take the quiet spell after a burst for a flatline (Huber-clipped long-run activity)", () => {
+    // ordinary noise with a few isolated 200-sigma spikes (a bursty exporter), then ordinary noise again
+    const s = makeSeries(1500, 8, (i, e) => 5 + e + (i >= 600 && i < 800 && i % 40 === 0 ? 200 : 0));
+    const clipped = new FlatlineDetector();
+    const unclipped = new FlatlineDetector({ clip: Infinity });
+    let maxClipped = 0;
+    let maxUnclipped = 0;
+    for (let i = 0; i < s.x.length; i++) {
+      clipped.update(s.t[i] ?? 0, s.x[i] ?? 0);
+      unclipped.update(s.t[i] ?? 0, s.x[i] ?? 0);
+      if (i >= 800) {
+        maxClipped = Math.max(maxClipped, clipped.statistic);
+        maxUnclipped = Math.max(maxUnclipped, unclipped.statistic);
+      }
+    }
+    expect(maxUnclipped).toBeGreaterThan(2); // the spikes inflated "usual activity"
+    expect(maxClipped).toBeLessThan(1.5);
+    expect(() => new FlatlineDetector({ clip: 0.5 })).toThrow(DetectorParamError);
+  });
+});
+
+describe("SurpriseLikelihood", () => {
+  it("reports p = 1 during warm-up and ignores (and counts) non-finite input", () => {
+    const l = new SurpriseLikelihood({ warmup: 50 });
+    for (let i = 0; i < 50; i++) expect(l.update(i % 7 === 0 ? 9 : 0.5)).toBe(1);
+    expect(l.update(Number.NaN)).toBe(1);
+    expect(l.invalidPoints).toBe(1);
+    expect(() => new SurpriseLikelihood({ alpha: 0 })).toThrow(DetectorParamError);
+    expect(() => new SurpriseLikelihood({ warmup: 1.5 })).toThrow(DetectorParamError);
+  });
+
+  it("shrugs off an isolated spike in a spiky history but flags a burst of moderate surprises", () => {
+    const g = makeSeries(3000, 4, (_i, e) => Math.abs(e));
+    const l = new SurpriseLikelihood();
+    for (let i = 0; i < 2500; i++) l.update(i % 100 === 0 ? 8 : (g.x[i] ?? 0));
+    // one more spike of the usual kind: the short-term average moves, but not beyond its history
+    expect(l.update(8)).toBeGreaterThan(1e-3);
+    for (let i = 0; i < 30; i++) l.update(g.x[2500 + i] ?? 0);
+    // ten samples of 3 sigma in a row: none is extreme, together they are
+    let p = 1;
+    for (let i = 0; i < 10; i++) p = l.update(3);
+    expect(p).toBeLessThan(1e-6);
+    expect(l.z).toBeGreaterThan(5);
+  });
+
+  it("is one-sided: a quieter than usual stretch is not anomalous", () => {
+    const g = makeSeries(1000, 6, (_i, e) => Math.abs(e));
+    const l = new SurpriseLikelihood();
+    for (const z of g.x) l.update(z);
+    for (let i = 0; i < 100; i++) expect(l.update(0)).toBe(1);
+  });
+
+  it("keeps a fixed state size however long the stream", () => {
+    const l = new SurpriseLikelihood();
+    const before = l.stateSize();
+    for (let i = 0; i < 100_000; i++) l.update((i * 7919) % 13 === 0 ? 5 : 0.3);
+    expect(l.stateSize()).toBe(before);
+    expect(Number.isFinite(l.average)).toBe(true);
   });
 });
 
