@@ -89,6 +89,11 @@ describe("buffered shipping when OpenSearch is down", { timeout: 90_000 }, () =>
     });
     const d1 = startBuffered(settings, {}, 3000);
     await waitFor(() => server.documentCount() === keysInOrder(before).length, 20_000, "events before the outage");
+    // Settled (every response received, the startup buffer empty), so the restart's count below is exact.
+    await waitFor(async () => {
+      const m = await scrape(d1);
+      return sample(m, "soc_edge_shipping_mode", 'mode="direct"') === 1 && sample(m, "soc_edge_buffer_depth_events") === 0 && sample(m, "soc_edge_inflight_bytes") === 0;
+    }, 10_000, "settled");
     await gate.down();
     await appendFile(path, during);
     await waitFor(async () => (await checkpointOffset(settings.checkpointDir, path)) === before.length + during.length, 20_000, "everything read and buffered");

@@ -59,6 +59,7 @@ export class BufferSink implements BatchSink {
   readonly #chunk: number;
   readonly #retryMs: number;
   #inFlight = 0;
+  #started = 0;
   #waiting = 0;
   #fullEpisodes = 0;
   #appended = 0;
@@ -75,6 +76,11 @@ export class BufferSink implements BatchSink {
   /** Deliveries in progress (appending, or waiting for room). */
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /** Deliveries started so far, or `undefined` while one is in progress (see `DrainerOptions.appendMark`). */
+  appendMark(): number | undefined {
+    return this.#inFlight > 0 ? undefined : this.#started;
   }
 
   /** `true` while at least one batch waits for room (the buffer refuses its next record). */
@@ -105,6 +111,7 @@ export class BufferSink implements BatchSink {
   /** Appends `items` (see the module documentation); never rejects. */
   async deliver(items: readonly IngestItem[], acked: (items: readonly IngestItem[]) => void, signal: AbortSignal): Promise<DeliveryResult<IngestItem>> {
     this.#inFlight++;
+    this.#started++;
     try {
       let i = 0;
       let chunk = this.#chunk;

@@ -10,8 +10,9 @@
  *   are made readable again with `rewind()` and sent first when draining resumes. A replay of entries that were in
  *   fact indexed before the abort overwrites the same documents (deterministic `_id`).
  * - Sequential on purpose: one batch in flight keeps the buffer's order in OpenSearch.
- * - When a read finds nothing new it calls `onCaughtUp(quiet)`, `quiet` being whether no append was in progress
- *   before that read: the plan uses it to switch back to shipping directly.
+ * - When a read finds nothing new it calls `onCaughtUp(quiet)`, `quiet` being whether no append was in progress or
+ *   started around that read (so everything appended was read and acknowledged): the plan uses it to switch back
+ *   to shipping directly.
  * - `run` rejects on buffer errors (Redis or spool IO), so a supervisor restarts it; each run starts with a
  *   `rewind()`. A fatal `_bulk` answer (401/403/400/404) is reported through `onFatal` and ends the run.
  * @module
@@ -28,9 +29,12 @@ export interface DrainerOptions {
   readonly deliverer: BulkDeliverer<BufferEntry>;
   /** Whether draining may run now (index setup done, OpenSearch reachable). */
   readonly canDrain: () => boolean;
-  /** Whether no append to the buffer is in progress. */
-  readonly quiet: () => boolean;
-  /** Called when a read found nothing new; `quiet` was sampled before that read. */
+  /**
+   * Appends started so far, or `undefined` while one is in progress (`BufferSink.appendMark`). The same number
+   * before and after a read means no append happened around it.
+   */
+  readonly appendMark: () => number | undefined;
+  /** Called when a read found nothing new; `quiet`: no append was in progress or started around that read. */
   readonly onCaughtUp?: (quiet: boolean) => void;
   /** Called after entries were acknowledged (frees room: wake appenders waiting for it). */
   readonly onAcked?: (entries: number) => void;
@@ -106,10 +110,10 @@ export class Drainer {
         await this.#wake.wait(poll, signal);
         continue;
       }
-      const quiet = o.quiet();
+      const mark = o.appendMark();
       const entries = await o.buffer.read(o.batchMaxEvents, o.batchMaxBytes);
       if (entries.length === 0) {
-        o.onCaughtUp?.(quiet);
+        o.onCaughtUp?.(mark !== undefined && mark === o.appendMark());
         await this.#wake.wait(o.idle?.() ? (o.idlePollMs ?? 5000) : poll, signal);
         continue;
       }

@@ -113,7 +113,7 @@ export function bufferedShipping(options: BufferedShippingOptions = {}): (ctx: S
       buffer,
       deliverer: ctx.deliverer<BufferEntry>(transport),
       canDrain: canShipDirect,
-      quiet: () => bufferSink.inFlight === 0,
+      appendMark: () => bufferSink.appendMark(),
       onCaughtUp: (quiet) => {
         if (router.mode === "buffer" && canShipDirect()) router.toDirect();
         if (router.holding && quiet) router.releaseBarrier();

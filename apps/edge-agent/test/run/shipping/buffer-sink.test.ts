@@ -35,7 +35,11 @@ describe("BufferSink", () => {
     const { sink } = sinkOver(spool);
     const depthAtAck: number[] = [];
     const batch = [...items(0, 3, 0), ...items(3, 5, 1), ...items(5, 9, 2)];
-    const res = await sink.deliver(batch, (xs) => depthAtAck.push(spool.stats().depthEvents, xs.length), new AbortController().signal);
+    expect(sink.appendMark()).toBe(0);
+    const p = sink.deliver(batch, (xs) => depthAtAck.push(spool.stats().depthEvents, xs.length), new AbortController().signal);
+    expect(sink.appendMark()).toBeUndefined(); // an append in progress
+    const res = await p;
+    expect(sink.appendMark()).toBe(1);
     expect(res).toEqual({ undelivered: [] });
     expect(depthAtAck).toEqual([3, 3, 5, 2, 9, 4]); // each run acked after it was appended
     expect(nsOf(await spool.read(100))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);

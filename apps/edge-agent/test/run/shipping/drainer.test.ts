@@ -52,7 +52,7 @@ function drainer(over: Partial<DrainerOptions> = {}) {
     buffer: spool,
     deliverer,
     canDrain: () => true,
-    quiet: () => true,
+    appendMark: () => 0,
     onCaughtUp: (quiet) => events.push(`caught-up:${quiet}`),
     onAcked: (n) => events.push(`acked:${n}`),
     onFatal: (f) => events.push(`fatal:${f.status}`),
@@ -125,6 +125,25 @@ describe("Drainer", () => {
     expect(server.documentCount()).toBe(10);
     stop.abort();
     await run;
+  });
+
+  it("is caught up quietly only when no append was in progress or started around the empty read", async () => {
+    let mark = 0;
+    const { d, events } = drainer({ appendMark: () => mark++ }); // a new append started around every read
+    const stop = new AbortController();
+    const run = d.run(stop.signal);
+    await until(() => events.length >= 2);
+    expect(events.every((e) => e === "caught-up:false")).toBe(true);
+    const { d: busy, events: busyEvents } = drainer({ appendMark: () => undefined }); // an append in progress
+    const runBusy = busy.run(stop.signal);
+    await until(() => busyEvents.length >= 2);
+    expect(busyEvents.every((e) => e === "caught-up:false")).toBe(true);
+    const steady = 7;
+    const { d: d2, events: events2 } = drainer({ appendMark: () => steady });
+    const run2 = d2.run(stop.signal);
+    await until(() => events2.includes("caught-up:true"));
+    stop.abort();
+    await Promise.all([run, runBusy, run2]);
   });
 
   it("reports a fatal answer and stops, leaving the entries in the buffer", async () => {
