@@ -14,6 +14,7 @@ import {
   FlatlineDetector,
   SeasonalDetector,
   StaticThresholdDetector,
+  SurpriseLikelihood,
 } from "../src/detect/index.js";
 
 const points = Number(process.env.BENCH_POINTS ?? 2_000_000);
@@ -72,6 +73,11 @@ const results = {
     SeasonalDetector: measure(() => new SeasonalDetector()),
     CusumDetector: measure(() => new CusumDetector()),
     FlatlineDetector: measure(() => new FlatlineDetector()),
+    // fed the value's distance from 50 as a stand-in surprise (the combined detector feeds the point z)
+    SurpriseLikelihood: measure(() => {
+      const l = new SurpriseLikelihood();
+      return { update: (_t: number, x: number) => l.update(Math.abs(x - 50) / 10) };
+    }),
     StaticThresholdDetector: measure(() => new StaticThresholdDetector({ above: 80, forMs: 60_000 })),
   },
 };
