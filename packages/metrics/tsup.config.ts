@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // `launch` is the `@soc/metrics/launch` subpath: start-up tuning for the CLIs, loaded before anything else.
+  entry: { index: "src/index.ts", launch: "src/launch.ts" },
   format: ["esm"],
   dts: true,
   clean: true,

@@ -1,5 +1,6 @@
 // The observability HTTP server every app runs: /metrics, /healthz, /readyz, with graceful close.
-import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import type * as Http from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { negotiateFormat } from "./exposition.js";
 import { type ReadinessCheck, type ReadinessCheckOptions, ReadinessChecks } from "./readiness.js";
@@ -71,6 +72,17 @@ function assertDeadline(value: number, what: string): void {
   }
 }
 
+/**
+ * `node:http` as its CommonJS exports object. A static ESM `import … from "node:http"` makes Node build the
+ * module namespace from every own property, which runs the lazy getters `http.WebSocket`, `CloseEvent` and
+ * `MessageEvent` and so loads Node's bundled undici: measured on Node 24.22, +14 MB RSS in a process that
+ * never uses them. `process.getBuiltinModule` (https://nodejs.org/api/process.html#processgetbuiltinmoduleid,
+ * Node >= 22.3) returns the same object without touching those getters.
+ */
+function nodeHttp(): typeof Http {
+  return process.getBuiltinModule("node:http");
+}
+
 function errorFields(error: unknown): Record<string, unknown> {
   return error instanceof Error ? { err: { name: error.name, message: error.message, stack: error.stack } } : { err: error };
 }
@@ -98,7 +110,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   let closing: Promise<CloseResult> | undefined;
   let lastReady: boolean | undefined;
 
-  const server = createServer((req, res) => {
+  const server = nodeHttp().createServer((req, res) => {
     const socket = req.socket;
     connections.set(socket, (connections.get(socket) ?? 0) + 1);
     res.once("close", () => {
