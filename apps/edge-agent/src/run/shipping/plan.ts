@@ -88,138 +88,149 @@ async function open(options: BufferOptions, log: Pick<Logger, "warn">): Promise<
 export function bufferedShipping(options: BufferedShippingOptions = {}): (ctx: ShippingContext) => Promise<ShippingPlan> {
   return async (ctx) => {
     const s = ctx.settings;
-    const closeDeadlineMs = options.closeDeadlineMs ?? 5000;
-    const log = ctx.log;
     const bufferOptions = options.buffer ?? s.bufferOptions ?? { type: "disk", dir: `${s.checkpointDir}/spool`, maxBytes: 1 << 30 };
-    const buffer = await open(bufferOptions, log);
-    const { machine, checker } = createConnectivity({
-      url: `${ctx.url.replace(/\/+$/, "")}/_cluster/health`,
-      settings: options.connectivity ?? s.connectivity ?? DEFAULT_CONNECTIVITY,
-      request: ctx.healthRequest,
-    });
-    const transport = observedTransport(ctx.transport, machine, (err) => log.error({ err }, "connectivity listener failed"));
-    const bufferSink = new BufferSink({
-      buffer,
-      deadLetter: ctx.deadLetter,
-      sensorId: s.core.sensorId,
-      stats: ctx.stats,
-      log,
-      retryMs: options.pollMs ?? 200,
-      onAppended: () => drainer.wake(),
-    });
-    const router = new ShippingRouter({ direct: ctx.deliverer<IngestItem>(transport), buffer: bufferSink, log });
-    const canShipDirect = (): boolean => ctx.indexSetup.done() && machine.reachable;
-    const drainer: Drainer = new Drainer({
-      buffer,
-      deliverer: ctx.deliverer<BufferEntry>(transport),
-      canDrain: canShipDirect,
-      appendMark: () => bufferSink.appendMark(),
-      onCaughtUp: (quiet) => {
-        if (router.mode === "buffer" && canShipDirect()) router.toDirect();
-        if (router.holding && quiet) router.releaseBarrier();
-      },
-      onAcked: () => bufferSink.notifyRoom(),
-      onFatal: (f) => ctx.fail(`draining the buffer: HTTP ${f.status}: ${f.reason}`),
-      batchMaxEvents: s.core.batchMaxEvents ?? 5000,
-      batchMaxBytes: s.core.batchMaxBytes ?? 5 * 1024 * 1024,
-      idle: () => router.mode === "direct" && !router.holding,
-      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
-      log,
-    });
-    const transitions = new Map<string, number>();
-    machine.onTransition((t) => {
-      transitions.set(`${t.from}→${t.to}`, (transitions.get(`${t.from}→${t.to}`) ?? 0) + 1);
-      log.warn({ from: t.from, to: t.to, source: t.source, reason: t.reason }, "OpenSearch connectivity changed");
-      if (t.to === "offline") {
-        router.toBuffer(t.reason);
-        drainer.interrupt();
-      } else drainer.wake();
-    });
-    void ctx.indexSetup.ready.then(() => drainer.wake());
+    const buffer = await open(bufferOptions, ctx.log);
+    try {
+      return wire(ctx, buffer, bufferOptions.type, options);
+    } catch (err) {
+      await buffer.close(); // invalid connectivity/throttle settings: do not leak the file handles or the connection
+      throw err;
+    }
+  };
+}
 
-    const throttle = options.throttle ?? s.throttle ?? DEFAULT_THROTTLE;
-    const controller = new ThrottleController({
-      thresholds: throttle.thresholds,
-      concurrency: s.shipper.concurrency,
-      ...(options.level1BytesPerSecond === undefined ? {} : { level1BytesPerSecond: options.level1BytesPerSecond }),
-    });
-    const limiter = new RateLimiter(options.readBurstBytes === undefined ? {} : { burstBytes: options.readBurstBytes });
-    const sampler = new ResourceSampler({ controller, limiter, intervalMs: throttle.intervalMs, ...(options.resourceReader ? { reader: options.resourceReader } : {}) });
-    controller.onChange((c) => log.warn({ from: c.from.level, to: c.to.level, signals: c.signals, readBytesPerSecond: c.to.readBytesPerSecond, concurrency: c.to.concurrency }, "resource throttle level changed"));
+/** Builds the plan around an open buffer (synchronous: nothing is started before every part is constructed). */
+function wire(ctx: ShippingContext, buffer: DurableBuffer, bufferType: BufferOptions["type"], options: BufferedShippingOptions): ShippingPlan {
+  const s = ctx.settings;
+  const closeDeadlineMs = options.closeDeadlineMs ?? 5000;
+  const log = ctx.log;
+  const { machine, checker } = createConnectivity({
+    url: `${ctx.url.replace(/\/+$/, "")}/_cluster/health`,
+    settings: options.connectivity ?? s.connectivity ?? DEFAULT_CONNECTIVITY,
+    request: ctx.healthRequest,
+  });
+  const transport = observedTransport(ctx.transport, machine, (err) => log.error({ err }, "connectivity listener failed"));
+  const bufferSink = new BufferSink({
+    buffer,
+    deadLetter: ctx.deadLetter,
+    sensorId: s.core.sensorId,
+    stats: ctx.stats,
+    log,
+    retryMs: options.pollMs ?? 200,
+    onAppended: () => drainer.wake(),
+  });
+  const router = new ShippingRouter({ direct: ctx.deliverer<IngestItem>(transport), buffer: bufferSink, log });
+  const canShipDirect = (): boolean => ctx.indexSetup.done() && machine.reachable;
+  const drainer: Drainer = new Drainer({
+    buffer,
+    deliverer: ctx.deliverer<BufferEntry>(transport),
+    canDrain: canShipDirect,
+    appendMark: () => bufferSink.appendMark(),
+    onCaughtUp: (quiet) => {
+      if (router.mode === "buffer" && canShipDirect()) router.toDirect();
+      if (router.holding && quiet) router.releaseBarrier();
+    },
+    onAcked: () => bufferSink.notifyRoom(),
+    onFatal: (f) => ctx.fail(`draining the buffer: HTTP ${f.status}: ${f.reason}`),
+    batchMaxEvents: s.core.batchMaxEvents ?? 5000,
+    batchMaxBytes: s.core.batchMaxBytes ?? 5 * 1024 * 1024,
+    idle: () => router.mode === "direct" && !router.holding,
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    log,
+  });
+  const transitions = new Map<string, number>();
+  machine.onTransition((t) => {
+    transitions.set(`${t.from}→${t.to}`, (transitions.get(`${t.from}→${t.to}`) ?? 0) + 1);
+    log.warn({ from: t.from, to: t.to, source: t.source, reason: t.reason }, "OpenSearch connectivity changed");
+    if (t.to === "offline") {
+      router.toBuffer(t.reason);
+      drainer.interrupt();
+    } else drainer.wake();
+  });
+  void ctx.indexSetup.ready.then(() => drainer.wake());
 
-    const backoff = options.restartBackoff ?? { baseMs: 500, capMs: 30_000 };
-    const supervisor = new Supervisor({ defaults: { backoff } });
-    supervisor.add({ name: "drainer", stopPhase: 1, run: (signal) => drainer.run(signal) });
-    supervisor.add({ name: "connectivity", stopPhase: 2, essential: false, maxRestarts: 5, windowMs: 60_000, run: (signal) => checker.run(signal) });
-    supervisor.add({ name: "resources", stopPhase: 2, essential: false, maxRestarts: 5, windowMs: 60_000, run: (signal) => sampler.run(signal) });
-    supervisor.onEvent((e) => {
-      if (e.type === "failed") log.error({ component: e.name, err: e.error }, "component failed");
-      else if (e.type === "restart-scheduled") log.warn({ component: e.name, delayMs: Math.round(e.delayMs), restarts: e.restarts }, "component restarting");
-      else if (e.type === "gave-up") log.error({ component: e.name, reason: e.reason }, "component given up on");
-    });
+  const throttle = options.throttle ?? s.throttle ?? DEFAULT_THROTTLE;
+  const controller = new ThrottleController({
+    thresholds: throttle.thresholds,
+    concurrency: s.shipper.concurrency,
+    ...(options.level1BytesPerSecond === undefined ? {} : { level1BytesPerSecond: options.level1BytesPerSecond }),
+  });
+  const limiter = new RateLimiter(options.readBurstBytes === undefined ? {} : { burstBytes: options.readBurstBytes });
+  const sampler = new ResourceSampler({ controller, limiter, intervalMs: throttle.intervalMs, ...(options.resourceReader ? { reader: options.resourceReader } : {}) });
+  controller.onChange((c) => log.warn({ from: c.from.level, to: c.to.level, signals: c.signals, readBytesPerSecond: c.to.readBytesPerSecond, concurrency: c.to.concurrency }, "resource throttle level changed"));
 
-    const metrics = registerShippingMetrics(ctx.registry, {
-      buffer: () => buffer.stats(),
-      bufferFull: () => bufferSink.full,
-      bufferFullEpisodes: () => bufferSink.fullEpisodes,
-      appendedEvents: () => bufferSink.appendedEvents,
-      drainedEvents: () => drainer.drainedEvents,
-      bufferErrors: () => bufferSink.errors,
-      mode: () => router.mode,
-      connectivity: () => machine.state,
-      transitions: () => transitions,
-      throttleLevel: () => controller.level,
-      readRateLimit: () => limiter.bytesPerSecond,
-      throttledMs: () => limiter.waitedMs,
-      lastSample: () => controller.lastSample,
-      resourceReadErrors: () => {
-        const e = sampler.readErrors;
-        return { cpuPercent: e.cpuPercent, memoryPercent: e.memoryPercent, temperatureC: e.temperatureC };
-      },
-      components: () => supervisor.status(),
-    });
-    checker.onRound((r) => metrics.observeRound(r.results));
-    // Stopping while OpenSearch is not healthy: move retrying deliveries into the buffer instead of waiting out the deadline.
-    let stoppedAt: number | undefined;
-    const onStop = (): void => {
-      stoppedAt = performance.now();
-      if (machine.state !== "online") router.toBuffer("stopping while OpenSearch is not healthy");
-    };
-    ctx.stop.addEventListener("abort", onStop, { once: true });
-    supervisor.start();
-    const st = buffer.stats();
-    log.info({ buffer: bufferOptions.type, depthEvents: st.depthEvents, capacity: st.capacity, unit: st.unit }, "durable buffer open");
+  const backoff = options.restartBackoff ?? { baseMs: 500, capMs: 30_000 };
+  const supervisor = new Supervisor({ defaults: { backoff } });
+  supervisor.add({ name: "drainer", stopPhase: 1, run: (signal) => drainer.run(signal) });
+  supervisor.add({ name: "connectivity", stopPhase: 2, essential: false, maxRestarts: 5, windowMs: 60_000, run: (signal) => checker.run(signal) });
+  supervisor.add({ name: "resources", stopPhase: 2, essential: false, maxRestarts: 5, windowMs: 60_000, run: (signal) => sampler.run(signal) });
+  supervisor.onEvent((e) => {
+    if (e.type === "failed") log.error({ component: e.name, err: e.error }, "component failed");
+    else if (e.type === "restart-scheduled") log.warn({ component: e.name, delayMs: Math.round(e.delayMs), restarts: e.restarts }, "component restarting");
+    else if (e.type === "gave-up") log.error({ component: e.name, reason: e.reason }, "component given up on");
+  });
 
-    return {
-      sink: () => router.sink(),
-      gate: async (bytes, signal) => {
-        try {
-          await limiter.take(bytes, signal);
-        } catch (err) {
-          if (!signal.aborted) throw err; // stopping: the pipeline checks its own signal
-        }
-      },
-      attach: (pipeline) => {
-        controller.onChange((c) => pipeline.setConcurrency(c.to.concurrency));
-      },
-      close: async () => {
-        ctx.stop.removeEventListener("abort", onStop);
-        // Within the run's shutdown timeout counted from the stop signal (the pipeline's flush used part of it),
-        // but at least one second to stop the components and close the buffer cleanly.
-        const now = performance.now();
-        const deadline = Math.max(now + 1000, stoppedAt === undefined ? now + closeDeadlineMs : Math.min(now + closeDeadlineMs, stoppedAt + ctx.shutdownTimeoutMs));
-        // While OpenSearch takes them, ship what the buffer still holds (e.g. the batches flushed at the stop).
-        while (canShipDirect() && buffer.stats().depthEvents > 0 && supervisor.status().some((c) => c.name === "drainer" && c.state === "running") && performance.now() < deadline) {
-          drainer.wake();
-          await abortableSleep(Math.min(50, deadline - performance.now()));
-        }
-        const report = await supervisor.shutdown({ deadlineMs: Math.max(1000, deadline - performance.now()) });
-        if (report.timedOut.length > 0) log.warn({ timedOut: report.timedOut }, "components still running at the close deadline");
-        limiter.close();
-        const left = buffer.stats();
-        await buffer.close();
-        log.info({ depthEvents: left.depthEvents, drained: drainer.drainedEvents, appended: bufferSink.appendedEvents }, "durable buffer closed");
-      },
-    };
+  const metrics = registerShippingMetrics(ctx.registry, {
+    buffer: () => buffer.stats(),
+    bufferFull: () => bufferSink.full,
+    bufferFullEpisodes: () => bufferSink.fullEpisodes,
+    appendedEvents: () => bufferSink.appendedEvents,
+    drainedEvents: () => drainer.drainedEvents,
+    bufferErrors: () => bufferSink.errors,
+    mode: () => router.mode,
+    connectivity: () => machine.state,
+    transitions: () => transitions,
+    throttleLevel: () => controller.level,
+    readRateLimit: () => limiter.bytesPerSecond,
+    throttledMs: () => limiter.waitedMs,
+    lastSample: () => controller.lastSample,
+    resourceReadErrors: () => {
+      const e = sampler.readErrors;
+      return { cpuPercent: e.cpuPercent, memoryPercent: e.memoryPercent, temperatureC: e.temperatureC };
+    },
+    components: () => supervisor.status(),
+  });
+  checker.onRound((r) => metrics.observeRound(r.results));
+  // Stopping while OpenSearch is not healthy: move retrying deliveries into the buffer instead of waiting out the deadline.
+  let stoppedAt: number | undefined;
+  const onStop = (): void => {
+    stoppedAt = performance.now();
+    if (machine.state !== "online") router.toBuffer("stopping while OpenSearch is not healthy");
+  };
+  ctx.stop.addEventListener("abort", onStop, { once: true });
+  supervisor.start();
+  const st = buffer.stats();
+  log.info({ buffer: bufferType, depthEvents: st.depthEvents, capacity: st.capacity, unit: st.unit }, "durable buffer open");
+
+  return {
+    sink: () => router.sink(),
+    gate: async (bytes, signal) => {
+      try {
+        await limiter.take(bytes, signal);
+      } catch (err) {
+        if (!signal.aborted) throw err; // stopping: the pipeline checks its own signal
+      }
+    },
+    attach: (pipeline) => {
+      controller.onChange((c) => pipeline.setConcurrency(c.to.concurrency));
+    },
+    close: async () => {
+      ctx.stop.removeEventListener("abort", onStop);
+      // Within the run's shutdown timeout counted from the stop signal (the pipeline's flush used part of it),
+      // but at least one second to stop the components and close the buffer cleanly.
+      const now = performance.now();
+      const deadline = Math.max(now + 1000, stoppedAt === undefined ? now + closeDeadlineMs : Math.min(now + closeDeadlineMs, stoppedAt + ctx.shutdownTimeoutMs));
+      // While OpenSearch takes them, ship what the buffer still holds (e.g. the batches flushed at the stop).
+      while (canShipDirect() && buffer.stats().depthEvents > 0 && supervisor.status().some((c) => c.name === "drainer" && c.state === "running") && performance.now() < deadline) {
+        drainer.wake();
+        await abortableSleep(Math.min(50, deadline - performance.now()));
+      }
+      const report = await supervisor.shutdown({ deadlineMs: Math.max(1000, deadline - performance.now()) });
+      if (report.timedOut.length > 0) log.warn({ timedOut: report.timedOut }, "components still running at the close deadline");
+      limiter.close();
+      const left = buffer.stats();
+      await buffer.close();
+      log.info({ depthEvents: left.depthEvents, drained: drainer.drainedEvents, appended: bufferSink.appendedEvents }, "durable buffer closed");
+    },
   };
 }
