@@ -7,6 +7,10 @@
  *   ... bench:nab -- --holdout          # also leave-one-category-out scores (threshold learned on the rest,
  *                                       # held-out raw scores pooled and normalised as NAB does)
  *   ... bench:nab -- --params '{"zHalf":5}'   # experiment with an override (deep-merged, never the default)
+ *   ... bench:nab -- --select bench/nab-neighbours.json
+ *       # leave-one-category-out for the parameter CHOICE too: for each category, the best of the default
+ *       # and the listed overrides ({"name": .., "params": ..}[]) on the other categories (per profile) is
+ *       # scored on the held-out one with the threshold learned there; pooled like --holdout
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -24,6 +28,7 @@ const args = process.argv.slice(2);
 const holdout = args.includes("--holdout");
 const paramsArg = args.indexOf("--params");
 const keep = args.indexOf("--keep");
+const selectArg = args.indexOf("--select");
 
 function deepMerge<T>(base: T, over: unknown): T {
   if (over === null || typeof over !== "object" || Array.isArray(over)) return over as T;
@@ -61,6 +66,50 @@ function normalized(p: Record<Profile, ProfileResult>): Scores {
   for (const k of PROFILES) out[k] = Math.round((p[k].normalized_score ?? Number.NaN) * 100) / 100;
   return out;
 }
+/** Leave-one-category-out of the threshold *and* of the choice among candidate parameter sets. */
+async function selectionHoldout(file: string): Promise<Record<string, unknown>> {
+  const listed = JSON.parse(readFileSync(file, "utf8")) as { name: string; params: unknown }[];
+  const candidates = [{ name: "default", params: {} as unknown }, ...listed];
+  const categories = readdirSync(dataDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+  // per candidate and category: normalised score without it, and raw/null/perfect on it at that threshold
+  const trained: Record<string, Record<string, Scores>> = {};
+  const held: Record<string, Record<string, Record<Profile, ProfileResult>>> = {};
+  for (const c of candidates) {
+    const dir = join(work, `select-${c.name}`);
+    await runNab({ dataDir, outDir: dir, params: deepMerge(DEFAULT_DETECTOR_PARAMS, c.params) });
+    trained[c.name] = {};
+    held[c.name] = {};
+    for (const cat of categories) {
+      const thr = join(work, `thr-${c.name}-${cat}.json`);
+      trained[c.name]![cat] = normalized(scoreJson(dir, ["--exclude", cat, "--save-thresholds", thr]));
+      held[c.name]![cat] = scoreJson(dir, ["--include", cat, "--thresholds", thr]);
+    }
+  }
+  const scores = {} as Scores;
+  const chosen = {} as Record<Profile, Record<string, string>>;
+  for (const k of PROFILES) {
+    let raw = 0;
+    let nul = 0;
+    let perfect = 0;
+    chosen[k] = {};
+    for (const cat of categories) {
+      // ties go to the earlier candidate (the default first)
+      let best = candidates[0]!.name;
+      for (const c of candidates) if ((trained[c.name]![cat]![k] ?? -Infinity) > (trained[best]![cat]![k] ?? -Infinity)) best = c.name;
+      chosen[k][cat] = best;
+      const h = held[best]![cat]![k];
+      raw += h.raw_score;
+      nul += h.null_raw_score;
+      perfect += h.perfect_raw_score;
+    }
+    scores[k] = Math.round(((100 * (raw - nul)) / (perfect - nul)) * 100) / 100;
+  }
+  return { heldOut: scores, candidates: candidates.map((c) => c.name), chosen };
+}
+
 const params: DetectorParams =
   paramsArg >= 0 ? deepMerge(DEFAULT_DETECTOR_PARAMS, JSON.parse(args[paramsArg + 1] ?? "{}")) : DEFAULT_DETECTOR_PARAMS;
 const work = keep >= 0 ? resolve(args[keep + 1] ?? "nab-out") : mkdtempSync(join(tmpdir(), "aiops-nab-"));
@@ -105,6 +154,7 @@ try {
     result.heldOut = heldOut;
     result.heldOutRawByCategory = perCategory;
   }
+  if (selectArg >= 0) result.selection = await selectionHoldout(resolve(args[selectArg + 1] ?? "bench/nab-neighbours.json"));
   console.log(JSON.stringify(result, null, 2));
 } finally {
   if (keep < 0) rmSync(work, { recursive: true, force: true });
