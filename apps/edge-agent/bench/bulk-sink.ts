@@ -36,8 +36,9 @@ const TS_KEY = Buffer.from('"timestamp":"');
 
 /** The string value after `key` in `buf[from, to)`, or undefined. Values written by the agent need no unescaping. */
 function valueAfter(buf: Buffer, key: Buffer, from: number, to: number): string | undefined {
-  const k = buf.indexOf(key, from);
-  if (k === -1 || k >= to) return undefined;
+  const at = buf.subarray(from, to).indexOf(key); // bounded to the line: never scan the rest of the body
+  if (at === -1) return undefined;
+  const k = from + at;
   const start = k + key.length;
   const end = buf.indexOf(34, start);
   if (end === -1 || end > to) return undefined;

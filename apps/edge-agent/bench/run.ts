@@ -9,7 +9,10 @@
  *   loopback HTTP to `bench/bulk-sink.ts`, a separate process on `--sink-core`; the run ends when every event is
  *   acknowledged and the checkpoint written. Reported: events/s and MiB/s of EVE input over the process's whole
  *   life (startup included) and over the shipping phase (first request → last response at the sink), agent CPU
- *   seconds, peak RSS (`VmHWM` of /proc/<pid>/status). Best of `--runs`. Also run with compression off.
+ *   seconds, peak RSS (`VmHWM` of /proc/<pid>/status). Best of `--runs`. Also run with compression off, and
+ *   with the V8 flags the README recommends for launching the agent (`gzipWithRecommendedNodeFlags`).
+ * - `rawForward`: `bench/raw-forward.ts` — the same tailer, splitter and `_bulk` transport with no validation, no
+ *   ids and no acknowledgement tracking — measured the same way; `validationCostRatio*` = agent CPU / raw CPU.
  * - `latency`: the agent in daemon mode follows a file that the bench appends to at a fixed rate (each line
  *   re-stamped with its append time); the sink computes line-appended → `_bulk` acknowledged per event: p50/p99.
  * - `core`: `bench/parse-and-build.ts` on the agent core (in-process: parse + validate + id + batch + body, no IO),
@@ -17,8 +20,8 @@
  * - `buffer`: `bench/buffer.ts` (disk spool with/without fsync, Redis Streams on a unix socket if redis-server is
  *   installed) on the agent core.
  *
- * Flags: --mb (default 300), --runs (2), --data-dir, --agent-core (0), --sink-core (1), --rates (10000,100000 events/s),
- * --latency-seconds (10), --skip latency,core,buffer,nogzip, --cli (another build of the binary, for comparisons). Needs Linux (`taskset`, /proc).
+ * Flags: --mb (default 500), --runs (2), --data-dir, --agent-core (0), --sink-core (1), --rates (10000,100000 events/s),
+ * --latency-seconds (10), --skip latency,core,buffer,nogzip,flags,raw, --cli (another build of the binary, for comparisons). Needs Linux (`taskset`, /proc).
  */
 import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -26,12 +29,12 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { appendAtRate, type Child, eveDir, realEve, sampleProc, stampable, start, writeRepeated } from "./support.js";
+import { appendAtRate, type Child, eveDir, stopAll, realEve, sampleProc, stampable, start, writeRepeated } from "./support.js";
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== "--"),
   options: {
-    mb: { type: "string", default: "300" },
+    mb: { type: "string", default: "500" },
     runs: { type: "string", default: "2" },
     "data-dir": { type: "string" },
     "agent-core": { type: "string", default: "0" },
@@ -52,6 +55,9 @@ const cli = args.cli ?? fileURLToPath(new URL("agent/cli.js", import.meta.url));
 const here = fileURLToPath(new URL(".", import.meta.url));
 const MiB = 1024 * 1024;
 const r1 = (x: number): number => Math.round(x * 10) / 10;
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+/** V8 flags the README recommends for launching the agent (young generation 2 MiB per semi-space). */
+const RECOMMENDED_NODE_FLAGS = ["--max-semi-space-size=2"];
 
 interface SinkStats {
   requests: number;
@@ -108,39 +114,63 @@ interface RunSummaryJson {
   bulkRequests: Record<string, number>;
 }
 
-async function endToEnd(work: string, evePath: string, compression: boolean, n: number) {
-  const dir = join(work, `e2e-${compression ? "gzip" : "plain"}-${n}`);
+/** What to run for one end-to-end pass. */
+type Mode = { kind: "agent"; compression: boolean; nodeFlags: readonly string[] } | { kind: "raw-forward"; compression: boolean };
+
+let passes = 0;
+
+async function endToEnd(work: string, evePath: string, mode: Mode, n: number) {
+  const dir = join(work, `e2e-${++passes}-${mode.kind}-${mode.compression ? "gzip" : "plain"}-${n}`); // fresh state: no checkpoint
   const sink = await startSink(false);
   await mkdir(dir, { recursive: true });
-  const config = await writeConfig(dir, sink.url, evePath, compression);
+  const config = await writeConfig(dir, sink.url, evePath, mode.compression);
   const t0 = Date.now();
-  const agent = start(cli, ["run", "--config", config, "--once", "--json", "--no-index-setup", "--log-level", "warn"], { core: AGENT_CORE, cwd: dir });
-  const sampler = sampleProc(agent.pid);
-  const exit = await agent.exited;
+  const runArgs = ["run", "--config", config, "--once", "--json", "--no-index-setup", "--log-level", "warn"];
+  const child =
+    mode.kind === "raw-forward"
+      ? start(process.execPath, [join(here, "raw-forward.js"), "--file", evePath, "--url", sink.url, ...(mode.compression ? ["--gzip"] : [])], { core: AGENT_CORE, cwd: dir })
+      : mode.nodeFlags.length > 0
+        ? start(process.execPath, [...mode.nodeFlags, cli, ...runArgs], { core: AGENT_CORE, cwd: dir })
+        : start(cli, runArgs, { core: AGENT_CORE, cwd: dir }); // as the bin starts: #!/usr/bin/env node
+  const sampler = sampleProc(child.pid);
+  const exit = await child.exited;
   const wallSeconds = (Date.now() - t0) / 1000;
   const proc = sampler.stop();
   const s = await sink.stop();
-  if (exit.code !== 0) throw new Error(`agent exited ${exit.code ?? exit.signal}:\n${exit.stderr.slice(-4000)}`);
-  const summary = JSON.parse(exit.stdout) as RunSummaryJson;
-  if (summary.status !== "ok" || s.docs !== summary.events.shipped || s.badItems > 0) {
-    throw new Error(`bench run not clean: agent ${JSON.stringify(summary)}; sink ${JSON.stringify(s)}`);
+  if (exit.code !== 0) throw new Error(`${mode.kind} exited ${exit.code ?? exit.signal}:\n${exit.stderr.slice(-4000)}`);
+  let events: number;
+  let inputBytes: number;
+  let deadLettered = 0;
+  if (mode.kind === "raw-forward") {
+    const r = JSON.parse(exit.stdout) as { events: number; bytes: number };
+    ({ events, bytes: inputBytes } = r);
+    if (s.docs !== events || s.badItems > 0) throw new Error(`raw-forward not clean: sent ${events}; sink ${JSON.stringify(s)}`);
+  } else {
+    const summary = JSON.parse(exit.stdout) as RunSummaryJson;
+    if (summary.status !== "ok" || s.docs !== summary.events.shipped || s.badItems > 0) {
+      throw new Error(`bench run not clean: agent ${JSON.stringify(summary)}; sink ${JSON.stringify(s)}`);
+    }
+    events = summary.events.shipped;
+    inputBytes = summary.bytesRead;
+    deadLettered = summary.events.deadLettered;
   }
   const shipSeconds = (s.lastResponseAt - s.firstRequestAt) / 1000;
   return {
-    compression,
-    events: summary.events.shipped,
-    deadLettered: summary.events.deadLettered,
-    inputBytes: summary.bytesRead,
+    compression: mode.compression,
+    ...(mode.kind === "agent" && mode.nodeFlags.length > 0 ? { nodeFlags: mode.nodeFlags } : {}),
+    events,
+    deadLettered,
+    inputBytes,
     bulkRequests: s.bulkRequests,
     wireBytes: s.wireBytes,
-    eventsPerSec: Math.round(summary.events.shipped / wallSeconds),
-    mibPerSec: r1(summary.bytesRead / MiB / wallSeconds),
+    eventsPerSec: Math.round(events / wallSeconds),
+    mibPerSec: r1(inputBytes / MiB / wallSeconds),
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
-    shippingPhaseEventsPerSec: Math.round(summary.events.shipped / shipSeconds),
-    shippingPhaseMibPerSec: r1(summary.bytesRead / MiB / shipSeconds),
+    shippingPhaseEventsPerSec: Math.round(events / shipSeconds),
+    shippingPhaseMibPerSec: r1(inputBytes / MiB / shipSeconds),
     startupSeconds: Math.round((s.firstRequestAt - t0) / 10) / 100,
-    agentCpuSeconds: proc.cpuSeconds,
-    eventsPerAgentCpuSecond: Math.round(summary.events.shipped / proc.cpuSeconds),
+    cpuSeconds: proc.cpuSeconds,
+    eventsPerCpuSecond: Math.round(events / proc.cpuSeconds),
     peakRssBytes: proc.vmHwmBytes,
     peakRssMiB: r1(proc.vmHwmBytes / MiB),
   };
@@ -192,18 +222,21 @@ try {
   const evePath = join(work, "eve.json");
   const inputBytes = await writeRepeated(evePath, data, Number(args.mb) * MiB);
   type E2E = Awaited<ReturnType<typeof endToEnd>>;
-  const best = async (compression: boolean): Promise<{ best: E2E; runs: number[] }> => {
+  const best = async (mode: Mode): Promise<E2E & { eventsPerSecAllRuns: number[] }> => {
     let b: E2E | undefined;
     const all: number[] = [];
     for (let i = 0; i < Math.max(1, Number(args.runs)); i++) {
-      const r = await endToEnd(work, evePath, compression, i);
+      const r = await endToEnd(work, evePath, mode, i);
       all.push(r.eventsPerSec);
       if (!b || r.eventsPerSec > b.eventsPerSec) b = r;
     }
-    return { best: b as E2E, runs: all };
+    return { ...(b as E2E), eventsPerSecAllRuns: all };
   };
-  const gz = await best(true);
-  const plain = skip.has("nogzip") ? null : await best(false);
+  const gz = await best({ kind: "agent", compression: true, nodeFlags: [] });
+  const plain = skip.has("nogzip") ? null : await best({ kind: "agent", compression: false, nodeFlags: [] });
+  const flagged = skip.has("flags") ? null : await best({ kind: "agent", compression: true, nodeFlags: RECOMMENDED_NODE_FLAGS });
+  const rawGz = skip.has("raw") ? null : await best({ kind: "raw-forward", compression: true });
+  const rawPlain = skip.has("raw") || skip.has("nogzip") ? null : await best({ kind: "raw-forward", compression: false });
   const lat = [];
   if (!skip.has("latency")) for (const rate of args.rates.split(",").map(Number)) lat.push(await latency(work, data, rate, Number(args["latency-seconds"])));
   const core = skip.has("core") ? null : await childJson("parse-and-build.js", ["--mb", "100", "--runs", "2", ...(args["data-dir"] ? ["--data-dir", args["data-dir"]] : [])]);
@@ -217,8 +250,15 @@ try {
         pinning: { agentCore: AGENT_CORE, sinkCore: SINK_CORE, how: "taskset -c (agent, core and buffer benches on the agent core; sink and appender on the other)" },
         input: { dataDir, fileBytes: inputBytes, sampleBytes: data.length, note: "real Suricata EVE samples concatenated and repeated" },
         targets,
-        meetsTargets: { eventsPerSec: gz.best.eventsPerSec >= targets.eventsPerSec, peakRss: gz.best.peakRssMiB < targets.peakRssMiB },
-        endToEnd: { gzip: { ...gz.best, eventsPerSecAllRuns: gz.runs }, noCompression: plain ? { ...plain.best, eventsPerSecAllRuns: plain.runs } : null },
+        meetsTargets: { eventsPerSec: gz.eventsPerSec >= targets.eventsPerSec, peakRss: gz.peakRssMiB < targets.peakRssMiB },
+        endToEnd: { gzip: gz, noCompression: plain, gzipWithRecommendedNodeFlags: flagged },
+        rawForward: {
+          note: "same tailer, line splitter and _bulk transport, no JSON validation, no ids, no ack tracking (bench/raw-forward.ts)",
+          gzip: rawGz,
+          noCompression: rawPlain,
+          validationCostRatioGzip: rawGz ? r2(gz.cpuSeconds / rawGz.cpuSeconds) : null,
+          validationCostRatioNoCompression: rawPlain && plain ? r2(plain.cpuSeconds / rawPlain.cpuSeconds) : null,
+        },
         latency: lat,
         core,
         buffer,
@@ -228,5 +268,6 @@ try {
     )}\n`,
   );
 } finally {
+  stopAll();
   await rm(work, { recursive: true, force: true });
 }

@@ -46,10 +46,19 @@ export interface Child {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
+const live = new Set<ChildProcess>();
+
+/** SIGTERMs every child started by {@link start} that has not exited (the benchmark's error path). */
+export function stopAll(): void {
+  for (const p of live) p.kill("SIGTERM");
+}
+
 /** Spawns `cmd args` with `taskset -c <core>` in front when `core` is given. */
 export function start(cmd: string, args: readonly string[], opts: { core?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Child {
   const full = opts.core === undefined ? [cmd, ...args] : ["taskset", "-c", String(opts.core), cmd, ...args];
   const proc = spawn(full[0] as string, full.slice(1), { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  live.add(proc);
+  proc.once("exit", () => live.delete(proc));
   let stdout = "";
   let stderr = "";
   const waiting: ((l: string) => void)[] = [];
