@@ -56,7 +56,11 @@ export interface BulkTransportOptions {
   readonly gzipLevel?: number | false;
 }
 
-/** zlib output chunk: a 5 MiB body at level 1 compresses to ~0.5 MiB, i.e. two chunks instead of ~30 of 16 KiB. */
+/**
+ * zlib output chunk: a 5 MiB body at level 1 compresses to ~0.5 MiB, i.e. two chunks instead of ~30 of 16 KiB.
+ * `memLevel: 9` (zlib's maximum, 256 KiB of hash state instead of 128 KiB, freed after each body) measured 3–15 %
+ * faster at level 1 on EVE with the same output size.
+ */
 const GZIP_CHUNK_BYTES = 256 * 1024;
 
 /** The `filter_path` asked of every `_bulk` response: exactly what `parseBulkResponse` reads. */
@@ -100,7 +104,7 @@ export class OpenSearchBulkTransport implements BulkTransport {
     const headers: Record<string, string> = {};
     if (this.#gzipLevel !== false) {
       try {
-        payload = gzipSync(body, { level: this.#gzipLevel, chunkSize: GZIP_CHUNK_BYTES });
+        payload = gzipSync(body, { level: this.#gzipLevel, memLevel: 9, chunkSize: GZIP_CHUNK_BYTES });
       } catch (err) {
         return { error: err instanceof Error ? err : new Error(String(err)), durationMs: this.#now() - start };
       }
