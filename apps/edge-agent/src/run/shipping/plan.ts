@@ -3,7 +3,7 @@
  * its `shipping` seam ({@link ShippingPlan}). Wiring (see also src/supervise/README.md):
  *
  * - **Buffer**: `openBuffer(settings.bufferOptions)` — a Redis Stream when `apps.edgeAgent.buffer.type` is `redis`,
- *   else the disk spool.
+ *   else the disk spool. An unreachable Redis at start is waited for (backoff up to 30 s, nothing read meanwhile).
  * - **Connectivity**: `createConnectivity` probes `GET /_cluster/health` with the run's client every
  *   `connectivity.interval`; every `_bulk` attempt (direct or drain) is evidence too (`observedTransport`).
  * - **Switch** (`ShippingRouter`): batches are appended to the buffer (`BufferSink`) until the index setup is done,
@@ -23,7 +23,7 @@
  * @module
  */
 import type { Logger } from "pino";
-import { type BufferEntry, type BufferOptions, type DurableBuffer, openBuffer } from "../../buffer/index.js";
+import { type BufferEntry, type BufferOptions, type DurableBuffer, openBuffer, RedisBufferError } from "../../buffer/index.js";
 import type { IngestItem } from "../../pipeline/ingest.js";
 import type { ConnectivitySettings } from "../../supervise/connectivity-checker.js";
 import { createConnectivity } from "../../supervise/connectivity-checker.js";
@@ -79,17 +79,37 @@ async function open(options: BufferOptions, log: Pick<Logger, "warn">): Promise<
 }
 
 /**
+ * Opens the buffer, waiting for an unreachable Redis with capped exponential backoff (nothing is read meanwhile:
+ * the tailed file is the buffer). Other errors (invalid options, spool IO) are thrown.
+ *
+ * @returns the buffer, or `undefined` when `stop` aborted first.
+ */
+async function openWaiting(options: BufferOptions, log: Pick<Logger, "warn">, stop: AbortSignal, firstDelayMs: number): Promise<DurableBuffer | undefined> {
+  for (let delay = firstDelayMs; !stop.aborted; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      return await open(options, log);
+    } catch (err) {
+      if (!(err instanceof RedisBufferError)) throw err;
+      log.warn({ err: err.message, retryInMs: delay }, "redis buffer unreachable: waiting for it before reading");
+      await abortableSleep(delay, stop);
+    }
+  }
+  return undefined;
+}
+
+/**
  * Builds the `shipping` plug of `runAgent` for the daemon (not for `--once`, which ships directly).
  *
  * @param options - overrides and tuning; see {@link BufferedShippingOptions}.
- * @returns the plug; it throws (rejects) when the buffer cannot be opened (`BufferOptionsError`, `SpoolIoError`,
- *   `RedisBufferError`) or a setting is invalid (`InvalidConnectivityOptionsError`, `InvalidThrottleOptionsError`).
+ * @returns the plug; it waits for an unreachable Redis (until `ctx.stop`), and throws (rejects) when the buffer
+ *   cannot be opened otherwise (`BufferOptionsError`, `SpoolIoError`, a Redis server error) or a setting is invalid (`InvalidConnectivityOptionsError`, `InvalidThrottleOptionsError`).
  */
 export function bufferedShipping(options: BufferedShippingOptions = {}): (ctx: ShippingContext) => Promise<ShippingPlan> {
   return async (ctx) => {
     const s = ctx.settings;
     const bufferOptions = options.buffer ?? s.bufferOptions ?? { type: "disk", dir: `${s.checkpointDir}/spool`, maxBytes: 1 << 30 };
-    const buffer = await open(bufferOptions, ctx.log);
+    const buffer = await openWaiting(bufferOptions, ctx.log, ctx.stop, options.pollMs ?? 500);
+    if (!buffer) return { sink: () => ctx.direct }; // stopped while waiting: nothing was read, nothing to ship
     try {
       return wire(ctx, buffer, bufferOptions.type, options);
     } catch (err) {
