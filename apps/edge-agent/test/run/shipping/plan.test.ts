@@ -93,7 +93,8 @@ describe("buffered plan: throttling, supervision, metrics", { timeout: 60_000 },
     expect(sample(text, "soc_edge_component_up", 'component="connectivity"')).toBe(1);
     expect(sample(text, "soc_edge_connectivity_state", 'state="online"')).toBe(1);
     expect(sample(text, "soc_edge_probe_duration_seconds_count", 'probe="opensearch"')).toBeGreaterThan(0);
-    expect(messages(d)).toContain("resource throttle level changed");
+    // Level 1 halves the _bulk concurrency (2 → 1), applied to the pipeline through `attach`.
+    expect(d.records.find((r) => r["msg"] === "resource throttle level changed")).toMatchObject({ from: 0, to: 1, concurrency: 1, readBytesPerSecond: 64 * 1024 });
     expect(messages(d).filter((m) => m === "component failed")).toHaveLength(2);
     for (const name of SHIPPING_METRICS) expect(text).toMatch(new RegExp(`^# TYPE ${name} `, "m"));
     const tool = promtool();
