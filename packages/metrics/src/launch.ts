@@ -99,13 +99,13 @@ export function relaunchPlan(state: LaunchState, tuning: LaunchTuning): Relaunch
 }
 
 /**
- * Whether the command line names the subcommand `command` (e.g. `watch`): any argument after the script
- * equal to it. Deliberately loose (an option value spelled like the command also matches), so a daemon is
- * never missed; a one-shot command mistaken for it only gets the tuning.
+ * Whether the command line names one of the subcommands `commands` (e.g. `["watch", "run"]`): any argument
+ * after the script equal to one of them. Deliberately loose (an option value spelled like a command also
+ * matches), so a daemon is never missed; a one-shot command mistaken for one only gets the tuning.
  * @param argv `process.argv` (`[execPath, script, ...args]`).
  */
-export function namesCommand(argv: readonly string[], command: string): boolean {
-  return argv.slice(2).includes(command);
+export function namesCommand(argv: readonly string[], commands: readonly string[]): boolean {
+  return argv.slice(2).some((a) => commands.includes(a));
 }
 
 /** The parts of `process` {@link relaunchWithTuning} uses (`process` itself in the apps' entry points). */

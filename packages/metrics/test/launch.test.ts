@@ -38,10 +38,12 @@ describe("flagName / splitNodeOptions", () => {
 
 describe("namesCommand", () => {
   it("finds the subcommand after the script, after global options too", () => {
-    expect(namesCommand(["node", "cli.js", "watch"], "watch")).toBe(true);
-    expect(namesCommand(["node", "cli.js", "-H", "unix:///run/docker.sock", "watch", "--no-stats"], "watch")).toBe(true);
-    expect(namesCommand(["node", "cli.js", "check", "--json"], "watch")).toBe(false);
-    expect(namesCommand(["node", "watch"], "watch")).toBe(false);
+    const daemon = ["watch", "run"];
+    expect(namesCommand(["node", "cli.js", "watch"], daemon)).toBe(true);
+    expect(namesCommand(["node", "cli.js", "run", "--config", "/etc/soc/config.yaml"], daemon)).toBe(true);
+    expect(namesCommand(["node", "cli.js", "-H", "unix:///run/docker.sock", "watch", "--no-stats"], daemon)).toBe(true);
+    expect(namesCommand(["node", "cli.js", "check", "--json"], daemon)).toBe(false);
+    expect(namesCommand(["node", "watch"], daemon)).toBe(false);
   });
 });
 
