@@ -1,41 +1,11 @@
 #!/usr/bin/env node
 /**
- * Entry point: the only module that reads `process` (argv, env, signals) and the host (/proc, hostname).
+ * Entry point. `watch` (the daemon; `run` is its alias) first re-executes itself once with the stack's start-up tuning
+ * (`DAEMON_TUNING` of `@soc/metrics/launch`: a 1 MiB young generation, no TurboFan, two malloc arenas;
+ * README "Benchmark"), before any other module is loaded; `SOC_LAUNCH_TUNING=off` or the operator's own
+ * values of those flags keep it as launched. Then the program runs from `cli-process.ts`.
  */
-import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
-import { idsFromCgroup, idsFromMountinfo, selfMatcher } from "./autoheal/self.js";
-import { main } from "./cli-main.js";
-import { createDockerEngine } from "./docker/engine.js";
-import { createLogger } from "./log.js";
+import { DAEMON_TUNING, namesCommand, relaunchWithTuning } from "@soc/metrics/launch";
 
-const readOr = (path: string): string => {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return ""; // not on Linux or not readable: the hostname fallback still applies
-  }
-};
-
-const shutdown = new AbortController();
-for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => shutdown.abort());
-
-const selfIds = [...idsFromCgroup(readOr("/proc/self/cgroup")), ...idsFromMountinfo(readOr("/proc/self/mountinfo"))];
-
-main({
-  argv: process.argv.slice(2),
-  env: process.env,
-  io: { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) },
-  createEngine: (endpoint) => createDockerEngine(endpoint),
-  createLog: createLogger,
-  isSelf: selfMatcher(selfIds, hostname()),
-  shutdown: shutdown.signal,
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`health-monitor: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+if (namesCommand(process.argv, ["watch", "run"])) relaunchWithTuning(process, DAEMON_TUNING);
+await import("./cli-process.js");

@@ -52,6 +52,30 @@ describe("health-monitor CLI (dist)", () => {
     expect(r.stderr).toContain("Docker engine at unix:///nonexistent/soc-hm.sock is unreachable: socket not found");
   });
 
+  it("watch/run re-execute once with the daemon tuning (same pid); other commands and SOC_LAUNCH_TUNING=off do not", () => {
+    // A preload in both images reports, at exit, the flags and variables the final image ran with.
+    const report = `data:text/javascript,process.on("exit",()=>process.stderr.write("LAUNCH "+JSON.stringify({pid:process.pid,flags:process.execArgv.filter(a=>!a.startsWith("--import")&&!a.startsWith("data:")),arena:process.env.MALLOC_ARENA_MAX??null})+"\\n"))`;
+    const launch = (args: string[], extra: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, ["--import", report, cli, ...args], {
+        encoding: "utf8",
+        env: { PATH: process.env["PATH"] ?? "", ...extra },
+      });
+      const lines = r.stderr.split("\n").filter((l) => l.startsWith("LAUNCH "));
+      expect(lines, r.stderr).toHaveLength(1);
+      return { spawnedPid: r.pid, ...(JSON.parse(lines[0]!.slice(7)) as { pid: number; flags: string[]; arena: string | null }) };
+    };
+    for (const cmd of ["watch", "run"]) {
+      const r = launch([cmd, "--help"]);
+      expect(r.pid).toBe(r.spawnedPid);
+      expect(r.flags).toEqual(["--max-semi-space-size=1", "--no-opt", "--no-maglev"]);
+      expect(r.arena).toBe("2");
+    }
+    expect(launch(["check", "--help"])).toMatchObject({ flags: [], arena: null });
+    expect(launch(["watch", "--help"], { SOC_LAUNCH_TUNING: "off" })).toMatchObject({ flags: [], arena: null });
+    // An operator's own value wins; only the missing flags are added.
+    expect(launch(["watch", "--help"], { NODE_OPTIONS: "--max-semi-space-size=4" }).flags).toEqual(["--no-opt", "--no-maglev"]);
+  });
+
   it("reports the package version", () => {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
     expect(VERSION).toBe(pkg.version);
