@@ -35,14 +35,29 @@ function setup(over: Partial<MonitorOptions> = {}) {
   return { engine, registry, metrics, lines, log, make, text };
 }
 
+/** Makes and starts the monitor of `t`; resolves after its first reconcile. */
+async function started(t: ReturnType<typeof setup>): Promise<Monitor> {
+  const m = t.make();
+  m.start();
+  await waitFor(() => m.reconciled > 0, 2000, "first reconcile");
+  return m;
+}
+
+/** A monitor started on an engine holding one healthy container `web` (plus `labels`, when given). */
+async function startedWithWeb(over: Partial<MonitorOptions> = {}, labels?: Record<string, string>) {
+  const t = setup(over);
+  const web = container("a1", "web", { health: "healthy", ...(labels ? { labels } : {}) });
+  t.engine.add(web);
+  const m = await started(t);
+  return { t, m, web };
+}
+
 describe("Monitor", () => {
   it("reconciles on connect and publishes state, health and restart metrics", async () => {
     const t = setup();
     t.engine.add(container("a1", "web", { health: "healthy", restartCount: 2 }));
     t.engine.add(container("b2", "db", { state: "exited" }));
-    const m = t.make();
-    m.start();
-    await waitFor(() => m.reconciled > 0, 2000, "first reconcile");
+    const m = await started(t);
     expect(m.containers().map((c) => c.name)).toEqual(["db", "web"]);
     const body = await t.text();
     expect(body).toContain('soc_container_health_status{container="web",status="healthy"} 1');
@@ -55,12 +70,7 @@ describe("Monitor", () => {
 
   it("updates the health metric from a health_status event before re-inspecting", async () => {
     const causes: string[] = [];
-    const t = setup({ onUpdate: (c, cause) => void (c.health === "unhealthy" && causes.push(cause)) });
-    const web = container("a1", "web", { health: "healthy" });
-    t.engine.add(web);
-    const m = t.make();
-    m.start();
-    await waitFor(() => m.reconciled > 0);
+    const { t, m, web } = await startedWithWeb({ onUpdate: (c, cause) => void (c.health === "unhealthy" && causes.push(cause)) });
     t.engine.setHealth(web.Id, "unhealthy");
     await waitFor(() => m.get(web.Id)?.health === "unhealthy", 2000, "unhealthy state");
     expect(causes[0]).toBe("event");
@@ -69,12 +79,7 @@ describe("Monitor", () => {
   });
 
   it("handles events split across chunks and counts unparseable lines", async () => {
-    const t = setup();
-    const web = container("a1", "web", { health: "healthy" });
-    t.engine.add(web);
-    const m = t.make();
-    m.start();
-    await waitFor(() => m.reconciled > 0);
+    const { t, m, web } = await startedWithWeb();
     t.engine.containers.get(web.Id)!.State!.Health!.Status = "unhealthy";
     const line = JSON.stringify({ Type: "container", Action: "health_status: unhealthy", Actor: { ID: web.Id, Attributes: { name: "web" } }, time: 1 });
     t.engine.write("garbage\n" + line.slice(0, 20));
@@ -84,12 +89,7 @@ describe("Monitor", () => {
   });
 
   it("drops destroyed containers and their series", async () => {
-    const t = setup();
-    const web = container("a1", "web", { health: "healthy" });
-    t.engine.add(web);
-    const m = t.make();
-    m.start();
-    await waitFor(() => m.reconciled > 0);
+    const { t, m, web } = await startedWithWeb();
     t.engine.containers.delete(web.Id);
     t.engine.emit({ Type: "container", Action: "destroy", Actor: { ID: web.Id, Attributes: { name: "web" } } });
     await waitFor(() => m.get(web.Id) === undefined);
@@ -97,12 +97,7 @@ describe("Monitor", () => {
   });
 
   it("reconnects after the engine goes away and re-lists what changed meanwhile", async () => {
-    const t = setup();
-    const web = container("a1", "web", { health: "healthy" });
-    t.engine.add(web);
-    const m = t.make();
-    m.start();
-    await waitFor(() => m.reconciled > 0);
+    const { t, m, web } = await startedWithWeb();
     t.engine.stop();
     await waitFor(() => !m.connected, 2000, "disconnect noticed");
     expect(await t.text()).toContain("soc_docker_engine_up 0");
@@ -161,9 +156,7 @@ describe("Monitor", () => {
     const other = container("b2", "other", { health: "unhealthy" });
     t.engine.add(opted);
     t.engine.add(other);
-    const m = t.make();
-    m.start();
-    await waitFor(() => m.reconciled > 0);
+    const m = await started(t);
     const unhealthyAgain = () => {
       t.engine.containers.get(opted.Id)!.State!.Health = { Status: "unhealthy", FailingStreak: 3, Log: [] };
       void m.refresh(opted.Id);
@@ -190,12 +183,7 @@ describe("Monitor", () => {
   });
 
   it("re-lists on the slow interval and repairs a change no event reported", async () => {
-    const t = setup({ reconcileIntervalMs: 30 });
-    const web = container("a1", "web", { health: "healthy" });
-    t.engine.add(web);
-    const m = t.make();
-    m.start();
-    await waitFor(() => m.reconciled > 0);
+    const { t, m, web } = await startedWithWeb({ reconcileIntervalMs: 30 });
     t.engine.containers.get(web.Id)!.State = { ...t.engine.containers.get(web.Id)!.State, Status: "exited", Running: false, ExitCode: 3 };
     await waitFor(() => m.get(web.Id)?.state === "exited", 2000, "periodic reconcile");
     expect(m.get(web.Id)?.exitCode).toBe(3);
@@ -216,12 +204,7 @@ describe("Monitor", () => {
   });
 
   it("ignores events of containers outside the label selection without inspecting them", async () => {
-    const t = setup({ labels: [{ key: "tier", value: "front" }] });
-    const web = container("a1", "web", { health: "healthy", labels: { tier: "front" } });
-    t.engine.add(web);
-    const m = t.make();
-    m.start();
-    await waitFor(() => m.reconciled > 0);
+    const { t, m, web } = await startedWithWeb({ labels: [{ key: "tier", value: "front" }] }, { tier: "front" });
     const before = t.engine.inspected.length;
     const other = container("b2", "other", { labels: { tier: "back" } });
     t.engine.add(other);
