@@ -1,6 +1,6 @@
 export { EXCLUDED_MOUNTPOINTS, PSEUDO_FS_TYPES, interfaceFilter, selectFilesystems } from "./filters.js";
-export { CollectError, HostCollector, systeminformationProbes } from "./host-collector.js";
-export type { HostCollectorOptions, SlowProbes } from "./host-collector.js";
+export { CollectError, HostCollector, loadSystemInformation, systeminformationProbes } from "./host-collector.js";
+export type { HostCollectorOptions, SlowProbes, SystemInformationProbes } from "./host-collector.js";
 export {
   DEFAULT_DISK_EXCLUDE,
   ProcParseError,
