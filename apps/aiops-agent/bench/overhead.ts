@@ -9,9 +9,15 @@
  * (`process.cpuUsage()` can only see the calling process). The first 10 s (start-up, JIT) are reported
  * separately and left out of the steady-state averages.
  *
+ * The agent is launched as a user launches it (`node dist/cli.js run …`, no `NODE_OPTIONS`): `run` then
+ * re-executes itself once with `DAEMON_TUNING` of `@soc/metrics/launch` (same pid); `agentFlags` in the
+ * output are the Node flags the sampled process really ran with (from `/proc/<pid>/cmdline`).
+ *
  * Usage: `pnpm --filter aiops-agent build && pnpm --filter aiops-agent bench:overhead [-- --seconds 60]`
- * (or `AIOPS_OVERHEAD_SECONDS=60`). Default 600 s. `AIOPS_OVERHEAD_NODE_OPTIONS` becomes the agent's
- * `NODE_OPTIONS` (e.g. `--max-semi-space-size=1`). Prints one JSON object.
+ * (or `AIOPS_OVERHEAD_SECONDS=60`; `bench:overhead:quick` is 60 s). Default 600 s.
+ * `AIOPS_OVERHEAD_NODE_OPTIONS` becomes the agent's `NODE_OPTIONS` (e.g. `--max-semi-space-size=2`, which
+ * then wins over the tuning's value); `AIOPS_OVERHEAD_UNTUNED=1` measures the agent with the tuning off
+ * (`SOC_LAUNCH_TUNING=off`: Node defaults). Prints one JSON object.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -44,9 +50,16 @@ function probe(pid: number): { self: number; children: number; rss: number } {
 }
 
 const nodeOptions = process.env.AIOPS_OVERHEAD_NODE_OPTIONS ?? "";
+const untuned = process.env.AIOPS_OVERHEAD_UNTUNED === "1";
 const child = spawn(process.execPath, [cli, "run", "--config", config, "--metrics-host", "127.0.0.1", "--metrics-port", "0", "--log-level", "info"], {
   stdio: ["ignore", "ignore", "pipe"],
-  env: { ...process.env, NODE_OPTIONS: nodeOptions },
+  env: {
+    ...process.env,
+    NODE_OPTIONS: nodeOptions,
+    MALLOC_ARENA_MAX: undefined,
+    SOC_LAUNCH_TUNED: undefined,
+    SOC_LAUNCH_TUNING: untuned ? "off" : undefined,
+  },
 });
 let stderr = "";
 child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -61,6 +74,8 @@ for (let i = 0; i < 200 && url === undefined; i++) {
 }
 if (url === undefined) throw new Error(`agent did not start:\n${stderr}`);
 
+const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+const agentFlags = cmdline.slice(1, cmdline.indexOf(cli));
 const t0 = performance.now();
 const start = probe(pid);
 let steady: ReturnType<typeof probe> | undefined;
@@ -110,6 +125,8 @@ console.log(
     metricsBytes: scrapeBytes,
     exitCode: code,
     nodeOptions,
+    agentFlags,
+    tuning: untuned ? "off" : "as launched",
     node: process.version,
   }),
 );
