@@ -6,7 +6,7 @@
  * appended in batches of `--batch` (default 500, one `append` call each, i.e. one fsync per batch) and drained
  * in reads of `--batch` followed by one `ack` each. The disk spool runs in a temp dir (`--dir` to pick the disk).
  *
- * Not wired into package.json (the bench script belongs to the shared bench folder). Run:
+ * Part of `pnpm --filter edge-agent bench` (the `buffer` section of `bench/run.ts`, 100,000 records). Alone:
  *   npx tsup bench/buffer.ts --no-config --format esm --platform node --target node22 --out-dir out/bench --silent \
  *     && node out/bench/buffer.js [--records 200000] [--batch 500] [--bytes 600] [--dir /var/tmp]
  * Output (stdout, one JSON object): per buffer, appendRecordsPerSec, appendMbPerSec, drainRecordsPerSec,

@@ -1,7 +1,8 @@
 /**
  * Benchmark: file → tailer → Ingestor (line framing, parse + validate, filter, deterministic id, index name,
  * ack tickets) → priority batcher → `_bulk` body → acks, on one core, versus raw forwarding (same tailer and framing, no JSON validation, no ids: the
- * Vector file→TCP style baseline). Network is excluded; see the issue for the end-to-end benchmark.
+ * Vector file→TCP style baseline). Network is excluded: `bench/run.ts` (the package's `bench` script) measures the
+ * real binary end to end and runs this file as its `core` section.
  *
  * Input: `--file <eve.json>`, or (default) every `*.json` in `--data-dir` (default `$EVE_DATA_DIR` or
  * /work/shared/data/eve, falling back to test/fixtures) concatenated and repeated into a temp file of `--mb`
@@ -12,8 +13,8 @@
  * process, includes the input-file generation), memoryAtEnd, plus calibrationByteLoopMbPerSec and the load average
  * so that numbers from a shared or throttled machine can be judged; figures are the best of `--runs` passes.
  * jsonParseValidatorEventsPerSec is the same pipeline with `validator: "json-parse"` (what the scanner saves).
- * Flags: --file, --data-dir, --mb, --runs, --no-warmup, --skip-raw, --skip-json-parse. The package script runs Node with `--max-semi-space-size=1`: the hot path allocates little, and a
- * small young generation keeps RSS near 100 MB at a small throughput cost (the agent should run the same way).
+ * Flags: --file, --data-dir, --mb, --runs, --no-warmup, --skip-raw, --skip-json-parse. `bench/run.ts` runs it with
+ * `--max-semi-space-size=1` (a small young generation keeps this process's RSS down at a small throughput cost).
  */
 import { createWriteStream, existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";

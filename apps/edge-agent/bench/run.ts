@@ -20,7 +20,7 @@
  * - `buffer`: `bench/buffer.ts` (disk spool with/without fsync, Redis Streams on a unix socket if redis-server is
  *   installed) on the agent core.
  *
- * Flags: --mb (default 500), --runs (2), --data-dir, --agent-core (0), --sink-core (1), --rates (10000,100000 events/s),
+ * Flags: --mb (default 500), --runs (2), --data-dir, --agent-core (0), --sink-core (1), --rates (10000,50000 events/s),
  * --latency-seconds (10), --skip latency,core,buffer,nogzip,flags,raw, --cli (another build of the binary, for comparisons). Needs Linux (`taskset`, /proc).
  */
 import { spawnSync } from "node:child_process";
@@ -39,7 +39,7 @@ const { values: args } = parseArgs({
     "data-dir": { type: "string" },
     "agent-core": { type: "string", default: "0" },
     "sink-core": { type: "string", default: "1" },
-    rates: { type: "string", default: "10000,100000" },
+    rates: { type: "string", default: "10000,50000" },
     "latency-seconds": { type: "string", default: "10" },
     skip: { type: "string", default: "" },
     cli: { type: "string" },
@@ -250,7 +250,13 @@ try {
         pinning: { agentCore: AGENT_CORE, sinkCore: SINK_CORE, how: "taskset -c (agent, core and buffer benches on the agent core; sink and appender on the other)" },
         input: { dataDir, fileBytes: inputBytes, sampleBytes: data.length, note: "real Suricata EVE samples concatenated and repeated" },
         targets,
-        meetsTargets: { eventsPerSec: gz.eventsPerSec >= targets.eventsPerSec, peakRss: gz.peakRssMiB < targets.peakRssMiB },
+        // Wall-clock rates depend on what else runs on the agent's core; events per CPU-second of the (single-threaded,
+        // pinned, CPU-bound) agent is what one dedicated core delivers.
+        meetsTargets: {
+          eventsPerSec: gz.eventsPerSec >= targets.eventsPerSec,
+          eventsPerCpuSecond: gz.eventsPerCpuSecond >= targets.eventsPerSec,
+          peakRss: gz.peakRssMiB < targets.peakRssMiB,
+        },
         endToEnd: { gzip: gz, noCompression: plain, gzipWithRecommendedNodeFlags: flagged },
         rawForward: {
           note: "same tailer, line splitter and _bulk transport, no JSON validation, no ids, no ack tracking (bench/raw-forward.ts)",
