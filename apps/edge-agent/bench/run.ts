@@ -21,7 +21,8 @@
  *   installed) on the agent core.
  *
  * Flags: --mb (default 500), --runs (2), --data-dir, --agent-core (0), --sink-core (1), --rates (10000,50000 events/s),
- * --latency-seconds (10), --skip latency,core,buffer,nogzip,flags,raw, --cli (another build of the binary, for comparisons). Needs Linux (`taskset`, /proc).
+ * --latency-seconds (10), --skip latency,core,buffer,nogzip,flags,raw, --cli (another build of the binary, for comparisons), --log-level
+ * (default `info`, the agent's own default: its logs go to stderr as they would in production). Needs Linux (`taskset`, /proc).
  */
 import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     "latency-seconds": { type: "string", default: "10" },
     skip: { type: "string", default: "" },
     cli: { type: "string" },
+    "log-level": { type: "string", default: "info" },
   },
 });
 const skip = new Set(args.skip.split(",").filter(Boolean));
@@ -125,7 +127,7 @@ async function endToEnd(work: string, evePath: string, mode: Mode, n: number) {
   await mkdir(dir, { recursive: true });
   const config = await writeConfig(dir, sink.url, evePath, mode.compression);
   const t0 = Date.now();
-  const runArgs = ["run", "--config", config, "--once", "--json", "--no-index-setup", "--log-level", "warn"];
+  const runArgs = ["run", "--config", config, "--once", "--json", "--no-index-setup", "--log-level", args["log-level"]];
   const child =
     mode.kind === "raw-forward"
       ? start(process.execPath, [join(here, "raw-forward.js"), "--file", evePath, "--url", sink.url, ...(mode.compression ? ["--gzip"] : [])], { core: AGENT_CORE, cwd: dir })
@@ -183,7 +185,7 @@ async function latency(work: string, data: Buffer, rate: number, seconds: number
   await writeFile(evePath, "");
   const sink = await startSink(true);
   const config = await writeConfig(dir, sink.url, evePath, true);
-  const agent = start(cli, ["run", "--config", config, "--json", "--no-index-setup", "--no-metrics", "--log-level", "warn"], { core: AGENT_CORE, cwd: dir });
+  const agent = start(cli, ["run", "--config", config, "--json", "--no-index-setup", "--no-metrics", "--log-level", args["log-level"]], { core: AGENT_CORE, cwd: dir });
   const sampler = sampleProc(agent.pid);
   await new Promise((r) => setTimeout(r, 1500)); // agent started and following the file
   const written = await appendAtRate(evePath, stampable(data), rate, seconds);
