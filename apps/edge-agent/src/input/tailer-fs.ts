@@ -86,6 +86,12 @@ export interface Plan {
   readonly missing?: boolean;
   /** For rotated files: `resume` (checkpointed) or `generation` (never opened before). */
   readonly reason?: "resume" | "generation";
+  /**
+   * The file this step means, as found when planning (the checkpoint entry, or the identity of an unread
+   * generation): the path can name another file by the time the step runs (a rotation while an earlier step was
+   * read), so the step is opened with {@link openPlanned}, which follows the identity.
+   */
+  readonly want?: FileCheckpoint;
 }
 
 /**
@@ -97,6 +103,7 @@ export async function plan(options: PlanOptions): Promise<Plan[]> {
   const out: Plan[] = [];
   const saved = options.checkpoint?.files ?? [];
   let liveOffset: number | undefined;
+  let liveWant: FileCheckpoint | undefined;
   const candidates = [options.path, ...(await siblings(options.path))];
   const matched = new Set<string>();
   /** mtime of the newest checkpointed file found as a rotated sibling (not the live path). */
@@ -112,9 +119,11 @@ export async function plan(options: PlanOptions): Promise<Plan[]> {
         const m = matchFile(s, { dev: st.dev.toString(), ino: st.ino.toString(), size: Number(st.size), head });
         if (m.kind === "same") {
           matched.add(identityKey(await identify(fh, p)));
-          if (p === options.path) liveOffset = m.offset;
-          else {
-            out.push({ path: p, offset: m.offset, live: false });
+          if (p === options.path) {
+            liveOffset = m.offset;
+            liveWant = s;
+          } else {
+            out.push({ path: p, offset: m.offset, live: false, want: s });
             backlogMtime = Math.max(backlogMtime ?? 0, Number(st.mtimeMs));
           }
           found = true;
@@ -130,14 +139,46 @@ export async function plan(options: PlanOptions): Promise<Plan[]> {
   // across more than one rotation): read them whole, oldest first, before the live file.
   if (backlogMtime !== undefined && liveOffset === undefined) {
     for (const p of await unreadGenerations(options.path, backlogMtime, matched)) {
-      out.push({ path: p, offset: 0, live: false, reason: "generation" });
+      const fh = await openOrUndefined(p);
+      if (!fh) continue; // gone since it was listed: nothing left to read of it
+      try {
+        out.push({ path: p, offset: 0, live: false, reason: "generation", want: { ...(await identify(fh, p)), offset: 0 } });
+      } finally {
+        await fh.close();
+      }
     }
   }
   if (liveOffset === undefined && saved.length === 0 && options.startAt === "end") {
     liveOffset = await alignedEnd(options.path, options.maxLineBytes ?? 1024 * 1024);
   }
-  out.push({ path: options.path, offset: liveOffset ?? 0, live: true });
+  out.push({ path: options.path, offset: liveOffset ?? 0, live: true, ...(liveWant ? { want: liveWant } : {}) });
   return out;
+}
+
+/**
+ * Opens the file a plan step means: `path` if it still is that file (`matchFile` says `same`), else the sibling of
+ * `livePath` that is (it was renamed since the plan, e.g. `eve.json` → `eve.json.1`).
+ *
+ * @param livePath - the tailed path (its siblings are searched).
+ * @param path - where the file was when planned.
+ * @param want - the file (checkpoint entry or identity with offset 0).
+ * @returns the open handle and the path it was found at, or `undefined` if it is nowhere (deleted, compressed).
+ * @throws fs errors other than ENOENT.
+ */
+export async function openPlanned(livePath: string, path: string, want: FileCheckpoint): Promise<{ fh: FileHandle; path: string } | undefined> {
+  for (const p of [path, ...[livePath, ...(await siblings(livePath))].filter((c) => c !== path)]) {
+    const fh = await openOrUndefined(p);
+    if (!fh) continue;
+    let found = false;
+    try {
+      const st = await fh.stat({ bigint: true });
+      found = matchFile(want, { dev: st.dev.toString(), ino: st.ino.toString(), size: Number(st.size), head: await readHead(fh) }).kind === "same";
+    } finally {
+      if (!found) await fh.close();
+    }
+    if (found) return { fh, path: p };
+  }
+  return undefined;
 }
 
 /** Offset just after the last newline within the final `maxBack` bytes of `path` (0 if absent): `startAt: "end"`. */

@@ -33,6 +33,7 @@ import {
   identityKey,
   isReplaced,
   openOrUndefined,
+  openPlanned,
   plan,
   sleepOrWake,
   type TailedFile,
@@ -247,6 +248,24 @@ async function closeHandle(ctx: Ctx, fh: FileHandle): Promise<void> {
   await fh.close();
 }
 
+/** Opens `path` read-only as an `openPlanned` result, or `undefined` if it does not exist. */
+async function openAt(path: string): Promise<{ fh: FileHandle; path: string } | undefined> {
+  const fh = await openOrUndefined(path);
+  return fh ? { fh, path } : undefined;
+}
+
+/** Reads, whole and oldest first, the generations of `path` rotated after `afterMtimeMs` and not read yet. */
+async function* readGenerations(ctx: Ctx, path: string, afterMtimeMs: number): AsyncGenerator<TailEvent, void, undefined> {
+  for (const gen of await unreadGenerations(path, afterMtimeMs, ctx.seen)) {
+    const gfh = await openOrUndefined(gen);
+    if (!gfh) continue;
+    ctx.open.add(gfh);
+    yield* readFile(ctx, gfh, gen, 0, "generation", false);
+    await closeHandle(ctx, gfh);
+    if (ctx.signal?.aborted) return;
+  }
+}
+
 /**
  * Tails `options.path`; see the module documentation for the rotation and offset rules.
  *
@@ -287,20 +306,45 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
         continue;
       }
       if (!step.live) {
-        const fh = await openOrUndefined(step.path);
-        if (!fh) {
+        // Opened by identity: an earlier step can take long (backpressure), and a rotation meanwhile renames files.
+        const at = step.want ? await openPlanned(options.path, step.path, step.want) : await openAt(step.path);
+        if (!at) {
           yield { type: "missing", path: step.path, offset: step.offset };
           continue;
         }
-        ctx.open.add(fh);
-        yield* readFile(ctx, fh, step.path, step.offset, step.reason ?? "resume", false);
-        await closeHandle(ctx, fh);
+        ctx.open.add(at.fh);
+        yield* readFile(ctx, at.fh, at.path, step.offset, step.reason ?? "resume", false);
+        await closeHandle(ctx, at.fh);
         continue;
       }
       let pos = step.offset;
       let reason: TailOpenReason = pos > 0 ? "resume" : "start";
+      let first: FileHandle | undefined;
+      if (step.want) {
+        // The checkpointed live file: still at the live path, or rotated away while the earlier steps were read —
+        // then it is finished like a rotated file, followed by the generations after it and the new live file from 0.
+        const at = await openPlanned(options.path, options.path, step.want);
+        if (!at) {
+          yield { type: "missing", path: step.want.path, offset: pos };
+          pos = 0;
+          reason = "start";
+        } else if (at.path === options.path) {
+          first = at.fh;
+          ctx.open.add(first);
+        } else {
+          ctx.open.add(at.fh);
+          yield* readFile(ctx, at.fh, at.path, pos, "resume", false);
+          const mtimeMs = (await at.fh.stat()).mtimeMs;
+          await closeHandle(ctx, at.fh);
+          if (ctx.signal?.aborted) return;
+          yield* readGenerations(ctx, options.path, mtimeMs);
+          pos = 0;
+          reason = "rotated";
+        }
+      }
       for (;;) {
-        const fh = await openLive(ctx, options.path);
+        const fh = first ?? (await openLive(ctx, options.path));
+        first = undefined;
         if (!fh) {
           if (!ctx.follow) yield { type: "missing", path: options.path, offset: pos };
           return;
@@ -309,14 +353,8 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
         const mtimeMs = end.reason === "rotated" ? (await fh.stat()).mtimeMs : 0;
         await closeHandle(ctx, fh);
         if (end.reason !== "rotated" || ctx.signal?.aborted) return;
-        for (const gen of await unreadGenerations(options.path, mtimeMs, ctx.seen)) {
-          const gfh = await openOrUndefined(gen);
-          if (!gfh) continue;
-          ctx.open.add(gfh);
-          yield* readFile(ctx, gfh, gen, 0, "generation", false);
-          await closeHandle(ctx, gfh);
-          if (ctx.signal?.aborted) return;
-        }
+        yield* readGenerations(ctx, options.path, mtimeMs);
+        if (ctx.signal?.aborted) return;
         pos = 0;
         reason = "rotated";
       }
