@@ -1,5 +1,6 @@
 // `@soc/metrics/launch`: start-up tuning of the long-running agents (V8 flags and malloc arenas), applied by
 // the CLI re-executing itself once. No dependencies beyond Node's own; import it before anything heavy.
+import { accessSync, constants } from "node:fs";
 
 /** Start-up settings a daemon wants that can only be given when the process starts. */
 export interface LaunchTuning {
@@ -112,6 +113,18 @@ export function namesCommand(argv: readonly string[], commands: readonly string[
 export interface RelaunchableProcess extends LaunchState {
   /** `process.execve` (Node ≥ 22.15 / 23.11, POSIX only): replaces the process image, keeping its pid. */
   readonly execve?: (file: string, args?: readonly string[], env?: NodeJS.ProcessEnv) => never;
+  /** `process.emitWarning`: how a relaunch that cannot happen is reported (on stderr, once). */
+  readonly emitWarning: (warning: string, type?: string) => void;
+}
+
+/** Whether `file` is an executable file (`access(2)` with `X_OK`). */
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false; // the caller goes on untuned and says so
+  }
 }
 
 /**
@@ -119,11 +132,17 @@ export interface RelaunchableProcess extends LaunchState {
  * (https://nodejs.org/api/process.html#processexecvefile-args-env): same pid, same open stdio, so signals
  * from a supervisor, `docker stop` or a shell still reach the agent. Call it first thing in a CLI entry
  * point, before any other module is loaded or any handle is opened; it does not return when it re-executes.
- * Where `execve` is missing (Node < 22.15, Windows) the process goes on untuned.
- * @returns `false` when nothing was done; throws what `execve` throws (e.g. `ENOENT`) otherwise.
+ * Where `execve` is missing (Node < 22.15, Windows) the process goes on untuned. A failing `execve` aborts
+ * Node (it cannot be caught), so the executable is checked first: when `execPath` is not executable the
+ * process goes on untuned with a `SocLaunchWarning` (`proc.emitWarning`).
+ * @returns `false` when the process was not re-executed.
  */
 export function relaunchWithTuning(proc: RelaunchableProcess, tuning: LaunchTuning = DAEMON_TUNING): false {
   const plan = relaunchPlan(proc, tuning);
   if (plan === undefined || typeof proc.execve !== "function") return false;
+  if (!executable(plan.file)) {
+    proc.emitWarning(`not re-executed with ${plan.added.join(" ")}: ${plan.file} is not executable; running untuned`, "SocLaunchWarning");
+    return false;
+  }
   return proc.execve(plan.file, plan.args, plan.env);
 }

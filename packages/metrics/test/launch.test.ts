@@ -77,14 +77,25 @@ describe("relaunchPlan", () => {
 
 describe("relaunchWithTuning", () => {
   it("returns false without execve (old Node, Windows) and when nothing is missing", () => {
-    expect(relaunchWithTuning({ ...state() }, tuning)).toBe(false);
+    const quiet = { emitWarning: () => {} };
+    expect(relaunchWithTuning({ ...state(), ...quiet }, tuning)).toBe(false);
     let called = 0;
     const execve = (() => {
       called += 1;
       throw new Error("unreachable");
     }) as unknown as (file: string) => never;
-    expect(relaunchWithTuning({ ...state({ execArgv: ["--no-opt", "--max-semi-space-size=1"], env: { MALLOC_ARENA_MAX: "2" } }), execve }, tuning)).toBe(false);
+    expect(relaunchWithTuning({ ...state({ execArgv: ["--no-opt", "--max-semi-space-size=1"], env: { MALLOC_ARENA_MAX: "2" } }), execve, ...quiet }, tuning)).toBe(false);
     expect(called).toBe(0);
+  });
+
+  it("goes on untuned, with a warning, when the executable is missing (a failing execve would abort Node)", () => {
+    const warnings: string[] = [];
+    const execve = (() => {
+      throw new Error("execve must not be called");
+    }) as unknown as (file: string) => never;
+    const missing = { ...state({ execPath: "/nonexistent/soc/node" }), execve, emitWarning: (m: string) => void warnings.push(m) };
+    expect(relaunchWithTuning(missing, tuning)).toBe(false);
+    expect(warnings).toEqual(["not re-executed with --max-semi-space-size=1 --no-opt MALLOC_ARENA_MAX=2: /nonexistent/soc/node is not executable; running untuned"]);
   });
 
   it("re-executes a real Node process once: same pid, flags in effect, variable set", () => {
