@@ -33,7 +33,10 @@ export interface CoreOptions {
   readonly batchMaxBytes: number;
   /** Max wait of an event before a partial batch is sent, ms. Default 1000. */
   readonly flushIntervalMs: number;
-  /** Max bytes held by the batcher before input is paused. Default 16 MiB (three 5 MiB batches: enough to keep two requests in flight and the next one ready; more only adds resident memory). */
+  /**
+   * Max bytes held by the batcher before input is paused. Default `max(16 MiB, 3 × batchMaxBytes)`: three batches,
+   * enough to keep two requests in flight and the next one ready; more only adds resident memory.
+   */
   readonly maxBufferedBytes: number;
   /** Headroom per priority step kept for more important events. Default 0.1. */
   readonly reserveFraction: number;
@@ -98,7 +101,10 @@ export const CORE_DEFAULTS: Omit<CoreOptions, "sensorId"> = {
  * @param input - at least `sensorId`.
  */
 export function resolveCoreOptions(input: Partial<CoreOptions> & Pick<CoreOptions, "sensorId">): CoreOptions {
-  return { ...CORE_DEFAULTS, ...input };
+  const o: CoreOptions = { ...CORE_DEFAULTS, ...input };
+  if (input.maxBufferedBytes !== undefined) return o;
+  // The default batcher capacity is three batches (two in flight, one being filled), at least 16 MiB.
+  return { ...o, maxBufferedBytes: Math.max(CORE_DEFAULTS.maxBufferedBytes, 3 * o.batchMaxBytes) };
 }
 
 /** The core components built from one {@link CoreOptions}. */
