@@ -322,7 +322,7 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
       let first: FileHandle | undefined;
       if (step.want) {
         // The checkpointed live file: still at the live path, or rotated away while the earlier steps were read —
-        // then it is finished like a rotated file, followed by the generations after it and the new live file from 0.
+        // then it is finished like after a rename, followed by the generations after it and the new live file from 0.
         const at = await openPlanned(options.path, options.path, step.want);
         if (!at) {
           yield { type: "missing", path: step.want.path, offset: pos };
@@ -332,8 +332,11 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
           first = at.fh;
           ctx.open.add(first);
         } else {
+          // Read as the live file it was until just now: Suricata may still write to it until it reopens, so it is
+          // followed until idle for the rotation grace (`isReplaced` is already true), as after any rename.
           ctx.open.add(at.fh);
-          yield* readFile(ctx, at.fh, at.path, pos, "resume", false);
+          const end = yield* readFile(ctx, at.fh, options.path, pos, "resume", true);
+          if (end.reason === "aborted") return;
           const mtimeMs = (await at.fh.stat()).mtimeMs;
           await closeHandle(ctx, at.fh);
           if (ctx.signal?.aborted) return;

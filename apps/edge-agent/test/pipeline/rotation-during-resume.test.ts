@@ -2,7 +2,7 @@
 // Reading A can take long (backpressure during an outage); if logrotate renames B away meanwhile, the resume must
 // still find B by identity and then read the new live file from its start — not open "eve.json" by name and seek
 // the new file to B's offset.
-import { mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -60,5 +60,37 @@ describe("resume across a rotation that happens while the backlog is read", () =
     expect(read.get(cpA.ino)).toBe(a.length - aOffset);
     expect(read.get(cp.files[1]?.ino ?? "")).toBe(b.length - bOffset);
     expect(read.get(cIno)).toBe(c.length);
+  });
+
+  it("following, it keeps reading the renamed file for the rotation grace (Suricata writes to it until it reopens)", async () => {
+    const path = join(dir, "eve.json");
+    const a = fixtureBytes("sofiafernandezmoreno__tfm_ddos_demo.slice.json");
+    const b = fixtureBytes("rhaist__surevego.slice.json");
+    const late = fixtureBytes("OISF__suricata-verify.json").subarray(0, lineEnd(fixtureBytes("OISF__suricata-verify.json"), 2000));
+    const c = fixtureBytes("cisagov__Malcolm.slice.json");
+    await writeFile(path, a);
+    const cpA = await entry(path, a, 0);
+    await rename(path, `${path}.1`);
+    await writeFile(path, b);
+    const cpB = await entry(path, b, lineEnd(b, 50_000));
+    const cp: Checkpoint = { version: 1, files: [{ ...cpA, path: `${path}.1` }, cpB] };
+
+    const read = new Map<string, number>();
+    const stop = new AbortController();
+    let rotated = false;
+    for await (const ev of tailFile({ path, checkpoint: cp, follow: true, readChunkBytes: 4096, pollIntervalMs: 10, rotateGraceMs: 300, signal: stop.signal })) {
+      if (ev.type !== "data") continue;
+      read.set(ev.file.ino, (read.get(ev.file.ino) ?? 0) + ev.data.length);
+      if (!rotated) {
+        rotated = true;
+        await rename(`${path}.1`, `${path}.2`);
+        await rename(path, `${path}.1`);
+        await writeFile(path, c);
+        setTimeout(() => void appendFile(`${path}.1`, late), 50); // a last write to B before Suricata reopens
+      }
+      const cIno = (await stat(path, { bigint: true })).ino.toString();
+      if (ev.file.ino === cIno && (read.get(cIno) ?? 0) >= c.length) stop.abort();
+    }
+    expect(read.get(cpB.ino)).toBe(b.length - cpB.offset + late.length);
   });
 });
