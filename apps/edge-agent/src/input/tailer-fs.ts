@@ -92,6 +92,8 @@ export interface Plan {
    * read), so the step is opened with {@link openPlanned}, which follows the identity.
    */
   readonly want?: FileCheckpoint;
+  /** `want` is a checkpoint entry (not just the file found at the live path when planning). */
+  readonly checkpointed?: boolean;
 }
 
 /**
@@ -151,7 +153,20 @@ export async function plan(options: PlanOptions): Promise<Plan[]> {
   if (liveOffset === undefined && saved.length === 0 && options.startAt === "end") {
     liveOffset = await alignedEnd(options.path, options.maxLineBytes ?? 1024 * 1024);
   }
-  out.push({ path: options.path, offset: liveOffset ?? 0, live: true, ...(liveWant ? { want: liveWant } : {}) });
+  // The live file as it is now, when the checkpoint did not name it: if the earlier steps take long and it is rotated
+  // meanwhile, the live step must still read it (then the new one), not open whatever "eve.json" is by then.
+  const checkpointed = liveWant !== undefined;
+  if (liveWant === undefined) {
+    const fh = await openOrUndefined(options.path);
+    if (fh) {
+      try {
+        liveWant = { ...(await identify(fh, options.path)), offset: liveOffset ?? 0 };
+      } finally {
+        await fh.close();
+      }
+    }
+  }
+  out.push({ path: options.path, offset: liveOffset ?? 0, live: true, ...(liveWant ? { want: liveWant, checkpointed } : {}) });
   return out;
 }
 

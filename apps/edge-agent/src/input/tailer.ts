@@ -325,7 +325,8 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
         // then it is finished like after a rename, followed by the generations after it and the new live file from 0.
         const at = await openPlanned(options.path, options.path, step.want);
         if (!at) {
-          yield { type: "missing", path: step.want.path, offset: pos };
+          // Gone (deleted or compressed): a checkpointed file's unread tail is lost, say so; then the live file from 0.
+          if (step.checkpointed) yield { type: "missing", path: step.want.path, offset: pos };
           pos = 0;
           reason = "start";
         } else if (at.path === options.path) {
@@ -335,7 +336,7 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
           // Read as the live file it was until just now: Suricata may still write to it until it reopens, so it is
           // followed until idle for the rotation grace (`isReplaced` is already true), as after any rename.
           ctx.open.add(at.fh);
-          const end = yield* readFile(ctx, at.fh, options.path, pos, "resume", true);
+          const end = yield* readFile(ctx, at.fh, options.path, pos, reason, true);
           if (end.reason === "aborted") return;
           const mtimeMs = (await at.fh.stat()).mtimeMs;
           await closeHandle(ctx, at.fh);

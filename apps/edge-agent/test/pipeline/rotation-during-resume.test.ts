@@ -93,4 +93,32 @@ describe("resume across a rotation that happens while the backlog is read", () =
     }
     expect(read.get(cpB.ino)).toBe(b.length - cpB.offset + late.length);
   });
+
+  it("a live file the checkpoint did not know yet is read too when it is renamed before its turn", async () => {
+    const path = join(dir, "eve.json");
+    const a = fixtureBytes("sofiafernandezmoreno__tfm_ddos_demo.slice.json");
+    const b = fixtureBytes("rhaist__surevego.slice.json");
+    const c = fixtureBytes("cisagov__Malcolm.slice.json");
+    await writeFile(path, a);
+    const cpA = await entry(path, a, lineEnd(a, 10_000));
+    await rename(path, `${path}.1`); // rotated while the agent was down; B was created after its last checkpoint
+    await writeFile(path, b);
+    const bIno = (await stat(path, { bigint: true })).ino.toString();
+    const cp: Checkpoint = { version: 1, files: [{ ...cpA, path: `${path}.1` }] };
+
+    const read = new Map<string, number>();
+    let rotated = false;
+    for await (const ev of tailFile({ path, checkpoint: cp, follow: false, readChunkBytes: 4096 })) {
+      if (ev.type !== "data") continue;
+      read.set(ev.file.ino, (read.get(ev.file.ino) ?? 0) + ev.data.length);
+      if (!rotated) {
+        rotated = true; // while A is read: A → .2, B → .1, a new live file C
+        await rename(`${path}.1`, `${path}.2`);
+        await rename(path, `${path}.1`);
+        await writeFile(path, c);
+      }
+    }
+    expect(read.get(bIno)).toBe(b.length); // before: B was skipped, C was read as "the live file"
+    expect(read.get((await stat(path, { bigint: true })).ino.toString())).toBe(c.length);
+  });
 });
