@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { registerOpenSearchCommands } from "./commands/opensearch/register.js";
 import { registerRunCommand } from "./commands/run/register.js";
 import { formatSummary, summarizeEveFiles } from "./commands/summarize.js";
-import { VERSION } from "./index.js";
+import { VERSION } from "./version.js";
 
 /** Where the program writes. */
 export interface CliIo {

@@ -5,8 +5,7 @@
  * @module
  */
 
-/** Package version of the edge-agent app. */
-export const VERSION = "0.1.0";
+export { VERSION } from "./version.js";
 
 export * from "./eve/timestamp.js";
 export * from "./eve/event-types.js";

@@ -10,10 +10,11 @@
  * |---|---|---|
  * | `seasonal` | `seasonal.warmupPeriods` → 1e6, `weekly` → none | the seasonal model never becomes ready: the point surprise and the CUSUM residual come from the adaptive baseline alone (`last.seasonalZ` stays `NaN`) |
  * | `adaptive` | `adaptive.warmup` → 1e9, `seasonalSelectRatio` → 1e6 | the adaptive residual stays 0; once the seasonal model is ready it always decides alone (`last.adaptiveZ` stays 0); before that nothing scores |
- * | `changePoint` | `cusum.k` → 1e3 (with `cusum.clip` ≤ 100), `flatline.warmup` → 1e9 | the CUSUM and flatline statistics stay 0, so their tail probability is 1 and only the point test can decide |
+ * | `changePoint` | `cusum.k` → 1e3 (with `cusum.clip` ≤ 100), `flatline.warmup` → 1e9 | the CUSUM and flatline statistics stay 0, so their tail probability is 1 and only the point and likelihood tests can decide (the likelihood test is built on the point surprise) |
  *
  * Limits, until the detector grows a real switch: the neutralised models still cost their CPU, and the
- * Bonferroni correction still counts three tests (slightly conservative with fewer enabled).
+ * Bonferroni correction still counts all four tests (point, CUSUM, flatline, likelihood; slightly conservative with fewer
+ * enabled).
  * @module
  */
 import { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from "../detect/params.js";
