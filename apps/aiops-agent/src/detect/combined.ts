@@ -1,29 +1,32 @@
 import { AdaptiveDetector } from "./adaptive.js";
 import { CusumDetector } from "./cusum.js";
-import { checkInt, checkRange } from "./errors.js";
+import { DetectorParamError, checkInt, checkRange } from "./errors.js";
 import { FlatlineDetector } from "./flatline.js";
 import { SurpriseLikelihood } from "./likelihood.js";
-import type { DetectorParams } from "./params.js";
-import { DEFAULT_DETECTOR_PARAMS } from "./params.js";
+import type { DetectorParams, EnabledModels } from "./params.js";
+import { ALL_MODELS_ENABLED, DEFAULT_DETECTOR_PARAMS } from "./params.js";
 import { RarityCalibrator } from "./rarity.js";
 import { SeasonalDetector } from "./seasonal.js";
 
 /** The tests {@link CombinedDetector} combines; `none` for a non-finite sample. */
 export type CombinedTest = "point" | "cusum" | "flatline" | "likelihood" | "none";
 
-/** Per-component view of the last sample, mutated in place by every update (copy it to keep it). */
+/**
+ * Per-component view of the last sample, mutated in place by every update (copy it to keep it).
+ * A component whose model is disabled ({@link DetectorParams.enabled}) reads `NaN`.
+ */
 export interface CombinedComponents {
-  /** Adaptive (EWMA/MAD) surprise, sigma units. */
+  /** Adaptive (EWMA/MAD) surprise, sigma units (`NaN` when the adaptive model is disabled). */
   adaptiveZ: number;
-  /** Seasonal surprise, sigma units (`NaN` while the seasonal model warms up). */
+  /** Seasonal surprise, sigma units (`NaN` while the seasonal model warms up or when it is disabled). */
   seasonalZ: number;
-  /** Point surprise actually used (seasonal, adaptive, or their minimum), sigma units. */
+  /** Point surprise actually used (seasonal, adaptive, or their minimum), sigma units (`NaN` while no point model is ready). */
   pointZ: number;
-  /** CUSUM statistic, sigma units. */
+  /** CUSUM statistic, sigma units (`NaN` when disabled). */
   cusumS: number;
-  /** Flatline statistic (halvings of activity). */
+  /** Flatline statistic (halvings of activity; `NaN` when disabled). */
   flatline: number;
-  /** Standardised short-term average of the point surprise (the likelihood test's statistic; 0 while it warms up). */
+  /** Standardised short-term average of the point surprise (the likelihood test's statistic; 0 while it warms up, `NaN` without a point model). */
   likelihoodZ: number;
   /** The test with the smallest tail probability, i.e. the one that decided {@link logP}. */
   decidedBy: CombinedTest;
@@ -37,8 +40,14 @@ export interface CombinedComponents {
   alert: boolean;
 }
 
-/** log10 of the number of tests combined (point, CUSUM, flatline, likelihood) — the Bonferroni correction. */
-const LOG10_TESTS = Math.log10(4);
+/**
+ * Number of statistical tests {@link CombinedDetector} combines for a set of enabled models — the
+ * Bonferroni count: point + likelihood when the adaptive or the seasonal model is on (the likelihood test
+ * is built on the point surprise), plus one each for CUSUM and flatline. 4 with everything on.
+ */
+export function combinedTestCount(enabled: Readonly<EnabledModels>): number {
+  return (enabled.adaptive || enabled.seasonal ? 2 : 0) + (enabled.cusum ? 1 : 0) + (enabled.flatline ? 1 : 0);
+}
 
 /**
  * The production per-series anomaly scorer.
@@ -48,7 +57,8 @@ const LOG10_TESTS = Math.log10(4);
  *    `seasonalSelectRatio` × adaptive scale) it decides alone; otherwise a point is surprising only if it
  *    surprises both (minimum) — the consensus Netdata uses ("anomaly bit" set only when all models agree,
  *    https://learn.netdata.cloud/docs/machine-learning-and-anomaly-detection).
- * 2. **Shift test** — a {@link CusumDetector} on the standardised residual of the model in use.
+ * 2. **Shift test** — a {@link CusumDetector} on the standardised residual of the model in use (on the raw
+ *    series against the CUSUM's own slow reference when neither point model is enabled).
  * 3. **Flatline test** — a {@link FlatlineDetector}.
  * 4. **Likelihood test** — a {@link SurpriseLikelihood} on the point surprise: the short-term average of
  *    the surprises against its own long-run normal fit (Numenta's anomaly likelihood, Ahmad et al. 2017),
@@ -56,31 +66,44 @@ const LOG10_TESTS = Math.log10(4);
  *    that no single sample makes extreme.
  * 5. **Calibration** — the point, CUSUM and flatline statistics are turned into tail probabilities under
  *    *this series' own history* by a {@link RarityCalibrator} each (with its null tail as prior); the
- *    likelihood test yields its own tail probability. The four are combined with a Bonferroni bound
- *    `p = 4·min(pᵢ)`, and `score = L/(L+halfLog10)` with `L = -log10 p`. Thresholds on the score are
- *    therefore comparable across series of any unit or noise level.
+ *    likelihood test yields its own tail probability. The `m` enabled tests (4 with every model on, see
+ *    {@link combinedTestCount}) are combined with a Bonferroni bound `p = m·min(pᵢ)`, and
+ *    `score = L/(L+halfLog10)` with `L = max(0, -log10 p)`. Thresholds on the score are therefore
+ *    comparable across series of any unit or noise level.
  * 6. **Hold-down** — the first score ≥ `eventThreshold` opens an event and the next `holdDownSamples`
  *    scores are multiplied by `holdDownFactor`; the hold-down is prolonged while the raw score stays ≥
  *    `eventThreshold` (the incident is still going on). One early report per incident, which is what the
  *    Numenta Anomaly Benchmark rewards (Lavin & Ahmad 2015, arXiv:1510.03336) and what on-call people want.
  *
+ * **Model switches** — `params.enabled` (`adaptive`, `seasonal`, `cusum`, `flatline`; each default `true`):
+ * a disabled model is not constructed and not run, its tests do not join the Bonferroni count, and its
+ * components in {@link last} read `NaN`. With the adaptive model off, the point and likelihood tests (and
+ * the CUSUM) wait until the seasonal model is ready; samples before that score 0.
+ *
  * Streaming and causal, no clock read (timestamps in ms are passed in), O(1) memory per series
  * ({@link stateSize} is fixed at construction). Non-finite values are ignored by every model and counted.
  *
- * @throws {DetectorParamError} for out-of-range parameters.
+ * @throws {DetectorParamError} for out-of-range parameters, and (`param: "enabled"`) when every model is
+ *   disabled — there would be nothing to score.
  */
 export class CombinedDetector {
   private readonly p: DetectorParams;
-  private readonly adaptive: AdaptiveDetector;
-  private readonly seasonal: SeasonalDetector;
-  private readonly cusum: CusumDetector;
-  private readonly flat: FlatlineDetector;
-  private readonly pointRarity: RarityCalibrator;
-  private readonly cusumRarity: RarityCalibrator;
-  private readonly flatRarity: RarityCalibrator;
-  private readonly likelihood: SurpriseLikelihood;
+  private readonly adaptive: AdaptiveDetector | undefined;
+  private readonly seasonal: SeasonalDetector | undefined;
+  private readonly cusum: CusumDetector | undefined;
+  private readonly flat: FlatlineDetector | undefined;
+  private readonly pointRarity: RarityCalibrator | undefined;
+  private readonly cusumRarity: RarityCalibrator | undefined;
+  private readonly flatRarity: RarityCalibrator | undefined;
+  private readonly likelihood: SurpriseLikelihood | undefined;
   private readonly weekly: SeasonalDetector | undefined;
+  private readonly log10Tests: number;
   private holdLeft = 0;
+  private invalid = 0;
+  /** The models this detector runs (`params.enabled` with defaults filled in). */
+  readonly enabled: Readonly<EnabledModels>;
+  /** Number of tests in the Bonferroni combination ({@link combinedTestCount} of {@link enabled}), 1..4. */
+  readonly testCount: number;
   /** Samples seen so far (finite or not). */
   samples = 0;
   /** Number of anomaly events opened. */
@@ -109,25 +132,34 @@ export class CombinedDetector {
     checkRange(name, "alertThreshold", params.alertThreshold, 0, 1);
     checkInt(name, "holdDownSamples", params.holdDownSamples, 0, 1e9);
     checkRange(name, "holdDownFactor", params.holdDownFactor, 0, 1);
-    this.adaptive = new AdaptiveDetector(params.adaptive);
-    this.seasonal = new SeasonalDetector(params.seasonal);
-    this.cusum = new CusumDetector(params.cusum);
-    this.weekly = params.weekly ? new SeasonalDetector(params.weekly) : undefined;
-    this.flat = new FlatlineDetector(params.flatline);
-    this.pointRarity = new RarityCalibrator({ ...params.rarity, prior: "gaussian" });
+    const e: EnabledModels = { ...ALL_MODELS_ENABLED, ...params.enabled };
+    for (const k of Object.keys(ALL_MODELS_ENABLED) as (keyof EnabledModels)[]) {
+      if (typeof e[k] !== "boolean") throw new DetectorParamError(name, `enabled.${k}`, e[k], "expected a boolean");
+    }
+    this.enabled = Object.freeze(e);
+    this.testCount = combinedTestCount(e);
+    if (this.testCount === 0) throw new DetectorParamError(name, "enabled", JSON.stringify(e), "at least one model must be enabled");
+    this.log10Tests = Math.log10(this.testCount);
+    const point = e.adaptive || e.seasonal;
+    this.adaptive = e.adaptive ? new AdaptiveDetector(params.adaptive) : undefined;
+    this.seasonal = e.seasonal ? new SeasonalDetector(params.seasonal) : undefined;
+    this.weekly = e.seasonal && params.weekly ? new SeasonalDetector(params.weekly) : undefined;
+    this.cusum = e.cusum ? new CusumDetector(params.cusum) : undefined;
+    this.flat = e.flatline ? new FlatlineDetector(params.flatline) : undefined;
+    this.pointRarity = point ? new RarityCalibrator({ ...params.rarity, prior: "gaussian" }) : undefined;
     // stationary CUSUM tail under the null is ≈ exp(-2k·s) (Siegmund 1985)
-    this.cusumRarity = new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: 2 * params.cusum.k });
-    this.likelihood = new SurpriseLikelihood(params.likelihood);
-    this.flatRarity = new RarityCalibrator({
-      ...params.rarity,
-      prior: "exponential",
-      priorRate: params.flatline.nullTailRate,
-    });
+    this.cusumRarity = e.cusum
+      ? new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: 2 * params.cusum.k })
+      : undefined;
+    this.likelihood = point ? new SurpriseLikelihood(params.likelihood) : undefined;
+    this.flatRarity = e.flatline
+      ? new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: params.flatline.nullTailRate })
+      : undefined;
   }
 
   /** Non-finite samples seen (ignored by every component). */
   get invalidPoints(): number {
-    return this.adaptive.invalidPoints;
+    return this.invalid;
   }
 
   /**
@@ -137,64 +169,86 @@ export class CombinedDetector {
   update(t: number, x: number): number {
     this.samples += 1;
     const finite = Number.isFinite(x);
-    this.adaptive.update(t, x);
-    this.seasonal.update(t, x);
-    let seasonalReady = this.seasonal.readyAt(t);
+    if (!finite) this.invalid += 1;
+    const adaptive = this.adaptive;
+    adaptive?.update(t, x);
     let best = this.seasonal;
-    if (this.weekly) {
-      this.weekly.update(t, x);
-      if (this.weekly.readyAt(t) && (!seasonalReady || this.weekly.residualScale < this.seasonal.residualScale)) {
-        best = this.weekly;
-        seasonalReady = true;
+    let seasonalReady = false;
+    if (best) {
+      best.update(t, x);
+      seasonalReady = best.readyAt(t);
+      if (this.weekly) {
+        this.weekly.update(t, x);
+        if (this.weekly.readyAt(t) && (!seasonalReady || this.weekly.residualScale < best.residualScale)) {
+          best = this.weekly;
+          seasonalReady = true;
+        }
       }
     }
-    let pointZ = this.adaptive.z;
-    let residual = this.adaptive.residual;
-    if (seasonalReady) {
-      if (best.residualScale < this.p.seasonalSelectRatio * this.adaptive.scale) {
+    // the point surprise and the residual the CUSUM tests; NaN while no point model is ready
+    let pointZ = Number.NaN;
+    let residual = Number.NaN;
+    if (adaptive) {
+      pointZ = adaptive.z;
+      residual = adaptive.residual;
+    }
+    if (seasonalReady && best) {
+      if (!adaptive || best.residualScale < this.p.seasonalSelectRatio * adaptive.scale) {
         pointZ = best.z;
         residual = best.residual;
       } else {
         pointZ = Math.min(pointZ, best.z);
       }
     }
-    this.cusum.updateStandardized(t, finite ? residual : Number.NaN);
-    this.flat.update(t, x);
+    const pointReady = !Number.isNaN(pointZ);
+    const cusum = this.cusum;
+    if (cusum) {
+      if (this.pointRarity === undefined) cusum.update(t, x);
+      else if (pointReady) cusum.updateStandardized(t, finite ? residual : Number.NaN);
+    }
+    this.flat?.update(t, x);
 
     let logP = 0;
     let decidedBy: CombinedTest = "none";
     if (finite) {
-      const s = this.cusum.statistic;
-      const f = this.flat.statistic;
       // p-values before the sample joins the history (causal), then the history is updated
-      let pMin = this.pointRarity.observe(pointZ);
-      decidedBy = "point";
-      const pCusum = this.cusumRarity.observe(s);
-      if (pCusum < pMin) {
-        pMin = pCusum;
-        decidedBy = "cusum";
+      let pMin = 1;
+      if (pointReady && this.pointRarity && this.likelihood) {
+        pMin = this.pointRarity.observe(pointZ);
+        decidedBy = "point";
       }
-      const pFlat = this.flatRarity.observe(f);
-      if (pFlat < pMin) {
-        pMin = pFlat;
-        decidedBy = "flatline";
+      if (cusum && this.cusumRarity && (pointReady || this.pointRarity === undefined)) {
+        const pCusum = this.cusumRarity.observe(cusum.statistic);
+        if (decidedBy === "none" || pCusum < pMin) {
+          pMin = pCusum;
+          decidedBy = "cusum";
+        }
       }
-      const pLikelihood = this.likelihood.update(pointZ);
-      if (pLikelihood < pMin) {
-        pMin = pLikelihood;
-        decidedBy = "likelihood";
+      if (this.flat && this.flatRarity) {
+        const pFlat = this.flatRarity.observe(this.flat.statistic);
+        if (decidedBy === "none" || pFlat < pMin) {
+          pMin = pFlat;
+          decidedBy = "flatline";
+        }
       }
-      logP = Math.max(0, -Math.log10(pMin) - LOG10_TESTS);
+      if (pointReady && this.likelihood) {
+        const pLikelihood = this.likelihood.update(pointZ);
+        if (pLikelihood < pMin) {
+          pMin = pLikelihood;
+          decidedBy = "likelihood";
+        }
+      }
+      logP = Math.max(0, -Math.log10(pMin) - this.log10Tests);
     }
     const raw = logP / (logP + this.p.halfLog10);
 
     const l = this.last;
-    l.adaptiveZ = this.adaptive.z;
-    l.seasonalZ = seasonalReady ? this.seasonal.z : Number.NaN;
+    l.adaptiveZ = adaptive ? adaptive.z : Number.NaN;
+    l.seasonalZ = seasonalReady && this.seasonal ? this.seasonal.z : Number.NaN;
     l.pointZ = pointZ;
-    l.cusumS = this.cusum.statistic;
-    l.flatline = this.flat.statistic;
-    l.likelihoodZ = this.likelihood.z;
+    l.cusumS = cusum ? cusum.statistic : Number.NaN;
+    l.flatline = this.flat ? this.flat.statistic : Number.NaN;
+    l.likelihoodZ = this.likelihood ? this.likelihood.z : Number.NaN;
     l.decidedBy = decidedBy;
     l.logP = logP;
     l.raw = raw;
@@ -217,15 +271,16 @@ export class CombinedDetector {
   /** Number of numeric state slots (constant for given params; for memory-bound checks). */
   stateSize(): number {
     return (
-      this.adaptive.stateSize() +
-      this.seasonal.stateSize() +
-      this.cusum.stateSize() +
-      this.flat.stateSize() +
-      this.pointRarity.stateSize() +
-      this.cusumRarity.stateSize() +
-      this.flatRarity.stateSize() +
-      this.likelihood.stateSize() +
-      4
+      (this.adaptive?.stateSize() ?? 0) +
+      (this.seasonal?.stateSize() ?? 0) +
+      (this.weekly?.stateSize() ?? 0) +
+      (this.cusum?.stateSize() ?? 0) +
+      (this.flat?.stateSize() ?? 0) +
+      (this.pointRarity?.stateSize() ?? 0) +
+      (this.cusumRarity?.stateSize() ?? 0) +
+      (this.flatRarity?.stateSize() ?? 0) +
+      (this.likelihood?.stateSize() ?? 0) +
+      5
     );
   }
 }

@@ -1,6 +1,6 @@
 export { AdaptiveDetector, DEFAULT_ADAPTIVE_OPTIONS } from "./adaptive.js";
 export type { AdaptiveOptions } from "./adaptive.js";
-export { CombinedDetector } from "./combined.js";
+export { CombinedDetector, combinedTestCount } from "./combined.js";
 export type { CombinedComponents, CombinedTest } from "./combined.js";
 export { CusumDetector, DEFAULT_CUSUM_OPTIONS } from "./cusum.js";
 export type { CusumOptions } from "./cusum.js";
@@ -9,8 +9,8 @@ export { DEFAULT_FLATLINE_OPTIONS, FlatlineDetector } from "./flatline.js";
 export type { FlatlineOptions } from "./flatline.js";
 export { DEFAULT_SURPRISE_LIKELIHOOD_OPTIONS, SurpriseLikelihood } from "./likelihood.js";
 export type { SurpriseLikelihoodOptions } from "./likelihood.js";
-export { DEFAULT_DETECTOR_PARAMS } from "./params.js";
-export type { DetectorParams } from "./params.js";
+export { ALL_MODELS_ENABLED, DEFAULT_DETECTOR_PARAMS } from "./params.js";
+export type { DetectorParams, EnabledModels } from "./params.js";
 export { DEFAULT_RARITY_OPTIONS, RarityCalibrator, gaussianTwoSidedTail } from "./rarity.js";
 export type { RarityOptions } from "./rarity.js";
 export { DAY_MS, DEFAULT_SEASONAL_OPTIONS, SeasonalDetector, WEEK_MS } from "./seasonal.js";

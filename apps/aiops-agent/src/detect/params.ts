@@ -7,8 +7,38 @@ import type { SeasonalOptions } from "./seasonal.js";
 import { DEFAULT_SURPRISE_LIKELIHOOD_OPTIONS } from "./likelihood.js";
 import { DEFAULT_SEASONAL_OPTIONS } from "./seasonal.js";
 
+/**
+ * Which models a {@link CombinedDetector} runs. A disabled model is not constructed or run and its tests
+ * leave the Bonferroni combination: `adaptive` and `seasonal` are the point baselines (the point and
+ * likelihood tests exist while either is on), `cusum` is the level-shift test, `flatline` the
+ * activity-drop test. At least one must be on.
+ */
+export interface EnabledModels {
+  /** Robust EWMA/MAD baseline. */
+  adaptive: boolean;
+  /** Daily (and, if configured, weekly) time-of-day baseline. */
+  seasonal: boolean;
+  /** Two-sided CUSUM on the point model's residual (on the raw series when no point model is on). */
+  cusum: boolean;
+  /** Flatline (activity drop) test. */
+  flatline: boolean;
+}
+
+/** Every model on: the configuration `aiops-agent nab` measures. */
+export const ALL_MODELS_ENABLED: Readonly<EnabledModels> = Object.freeze({
+  adaptive: true,
+  seasonal: true,
+  cusum: true,
+  flatline: true,
+});
+
 /** Parameters of the production {@link CombinedDetector} (one set for every series; NAB uses the same). */
 export interface DetectorParams {
+  /**
+   * Model switches; a missing key (or a missing object) means enabled. See {@link EnabledModels}.
+   * @throws {DetectorParamError} from the `CombinedDetector` constructor when every model is off.
+   */
+  enabled?: Readonly<Partial<EnabledModels>> | undefined;
   /** Robust EWMA/MAD baseline. */
   adaptive: Required<AdaptiveOptions>;
   /** Daily time-of-day baseline (Holt-Winters-like). */

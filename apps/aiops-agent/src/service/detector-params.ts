@@ -3,21 +3,21 @@
  * `aiops-agent nab` measures) with the config's alert threshold and model switches applied
  * (`apps.aiopsAgent.detectors.scoreThreshold`, `adaptive`, `seasonal`, `changePoint`). Pure.
  *
- * `CombinedDetector` has no option to leave a model out, so a switched-off model is *neutralised* through its
- * public parameters instead (it still runs, it just never contributes):
+ * The switches map onto `CombinedDetector`'s `enabled` option ({@link EnabledModels}); a switched-off model is
+ * not constructed, not run, and its tests leave the Bonferroni count:
  *
- * | switch off | parameters changed | effect |
+ * | config switch | `enabled` | effect |
  * |---|---|---|
- * | `seasonal` | `seasonal.warmupPeriods` → 1e6, `weekly` → none | the seasonal model never becomes ready: the point surprise and the CUSUM residual come from the adaptive baseline alone (`last.seasonalZ` stays `NaN`) |
- * | `adaptive` | `adaptive.warmup` → 1e9, `seasonalSelectRatio` → 1e6 | the adaptive residual stays 0; once the seasonal model is ready it always decides alone (`last.adaptiveZ` stays 0); before that nothing scores |
- * | `changePoint` | `cusum.k` → 1e3 (with `cusum.clip` ≤ 100), `flatline.warmup` → 1e9 | the CUSUM and flatline statistics stay 0, so their tail probability is 1 and only the point and likelihood tests can decide (the likelihood test is built on the point surprise) |
+ * | `seasonal` | `seasonal` (daily and weekly baselines) | the point surprise and the CUSUM residual come from the adaptive baseline alone (`last.seasonalZ` is `NaN`) |
+ * | `adaptive` | `adaptive` | the seasonal model alone gives the point surprise; until it is ready (`seasonal.warmupPeriods` days) the point, likelihood and CUSUM tests do not run (`last.adaptiveZ` is `NaN`) |
+ * | `changePoint` | `cusum` and `flatline` | only the point and likelihood tests score (Bonferroni count 2); a frozen series or a slow level shift is no longer flagged |
  *
- * Limits, until the detector grows a real switch: the neutralised models still cost their CPU, and the
- * Bonferroni correction still counts all four tests (point, CUSUM, flatline, likelihood; slightly conservative with fewer
- * enabled).
+ * With `changePoint` alone the CUSUM tests the raw series against its own slow reference and the flatline
+ * test runs; spikes are not flagged (see {@link modelSwitchWarnings}). All off: the engine scores nothing
+ * (static rules only) and never builds a detector — `CombinedDetector` rejects an all-off `enabled`.
  * @module
  */
-import { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from "../detect/params.js";
+import { DEFAULT_DETECTOR_PARAMS, type DetectorParams, type EnabledModels } from "../detect/params.js";
 
 /** `apps.aiopsAgent.detectors` model switches. */
 export interface ModelSwitches {
@@ -37,18 +37,23 @@ export function anyModel(m: ModelSwitches): boolean {
   return m.adaptive || m.seasonal || m.changePoint;
 }
 
-/** Warnings about switch combinations that leave a model without input; empty for sensible combinations. */
+/** Warnings about switch combinations that leave whole anomaly kinds undetected; empty for sensible combinations. */
 export function modelSwitchWarnings(m: ModelSwitches): string[] {
   if (m.changePoint && !m.adaptive && !m.seasonal) {
-    return ["detectors.changePoint without adaptive or seasonal: the CUSUM has no model residuals to test, only the flatline test scores"];
+    return ["detectors.changePoint without adaptive or seasonal: only level shifts (CUSUM on the raw series) and flatlines are scored, single spikes are not"];
   }
   return [];
+}
+
+/** The `CombinedDetector` models for the config switches (`changePoint` covers CUSUM and flatline). */
+export function enabledModels(m: ModelSwitches): EnabledModels {
+  return { adaptive: m.adaptive, seasonal: m.seasonal, cusum: m.changePoint, flatline: m.changePoint };
 }
 
 /**
  * The parameters for `alertThreshold` (the config's `scoreThreshold`, authoritative) and the model
  * switches, derived from `base`. With every model on, the result equals `base` except for
- * `alertThreshold`.
+ * `alertThreshold`; otherwise `enabled` is {@link enabledModels} AND `base.enabled` (nothing else changes).
  * @param base the production set (default {@link DEFAULT_DETECTOR_PARAMS}).
  * @throws {RangeError} when `alertThreshold` is outside [0, 1].
  */
@@ -59,17 +64,16 @@ export function serviceDetectorParams(
 ): Readonly<DetectorParams> {
   if (!(alertThreshold >= 0 && alertThreshold <= 1)) throw new RangeError(`alert threshold must be in [0, 1], got ${alertThreshold}`);
   const p: DetectorParams = { ...base, alertThreshold };
-  if (!models.seasonal) {
-    p.seasonal = { ...base.seasonal, warmupPeriods: 1e6 };
-    p.weekly = undefined;
-  }
-  if (!models.adaptive) {
-    p.adaptive = { ...base.adaptive, warmup: 1e9 };
-    p.seasonalSelectRatio = 1e6;
-  }
-  if (!models.changePoint) {
-    p.cusum = { ...base.cusum, k: 1e3, clip: Math.min(base.cusum.clip, 100) };
-    p.flatline = { ...base.flatline, warmup: 1e9 };
+  if (!(models.adaptive && models.seasonal && models.changePoint)) {
+    // a model stays off if `base` already disables it
+    const on = enabledModels(models);
+    const b = base.enabled ?? {};
+    p.enabled = {
+      adaptive: on.adaptive && b.adaptive !== false,
+      seasonal: on.seasonal && b.seasonal !== false,
+      cusum: on.cusum && b.cusum !== false,
+      flatline: on.flatline && b.flatline !== false,
+    };
   }
   return Object.freeze(p);
 }

@@ -9,5 +9,5 @@ export type { AgentLoopOptions, Collector, LoopLog, LoopResult, TickReport } fro
 export { formatTickLine } from "./report.js";
 export { nextAfter, rulesFromConfig, staticRuleDetectorOptions } from "./rules.js";
 export type { ConfigStaticRule } from "./rules.js";
-export { ALL_MODELS, anyModel, modelSwitchWarnings, serviceDetectorParams } from "./detector-params.js";
+export { ALL_MODELS, anyModel, enabledModels, modelSwitchWarnings, serviceDetectorParams } from "./detector-params.js";
 export type { ModelSwitches } from "./detector-params.js";

@@ -73,6 +73,16 @@ describe("one alert threshold", () => {
 });
 
 describe("detectors.adaptive / seasonal / changePoint, each on its own", () => {
+  it("maps the switches onto CombinedDetector's enabled models (changePoint = CUSUM + flatline) and changes nothing else", () => {
+    const p = serviceDetectorParams(0.65, OFF("changePoint"));
+    expect(p.enabled).toEqual({ adaptive: true, seasonal: true, cusum: false, flatline: false });
+    expect({ ...p, enabled: undefined }).toEqual({ ...DEFAULT_DETECTOR_PARAMS, alertThreshold: 0.65, enabled: undefined });
+    expect(new CombinedDetector(p).testCount).toBe(2);
+    // a model the base set already disables stays off
+    const base = { ...DEFAULT_DETECTOR_PARAMS, enabled: { flatline: false } };
+    expect(serviceDetectorParams(0.65, OFF("seasonal"), base).enabled).toEqual({ adaptive: true, seasonal: false, cusum: true, flatline: false });
+  });
+
   it("seasonal off: the seasonal model never decides (seasonalZ stays NaN) while the adaptive point test still catches a spike", () => {
     const s = makeSeries(N, 2, (i, e) => 10 + e + (i === A ? 8 : 0));
     const on = trace(s, detector(ALL_MODELS));
@@ -80,7 +90,7 @@ describe("detectors.adaptive / seasonal / changePoint, each on its own", () => {
     expect(on.seasonalZ.slice(A).every(Number.isFinite)).toBe(true);
     expect(off.seasonalZ.every(Number.isNaN)).toBe(true);
     expect(off.alert[A]).toBe(true);
-    expect(serviceDetectorParams(0.65, OFF("seasonal")).weekly).toBeUndefined();
+    expect(serviceDetectorParams(0.65, OFF("seasonal")).enabled).toEqual({ adaptive: true, seasonal: false, cusum: true, flatline: true });
   });
 
   it("adaptive off: nothing scores until the seasonal model has learnt two days; then the seasonal model alone catches a spike", () => {
@@ -90,7 +100,7 @@ describe("detectors.adaptive / seasonal / changePoint, each on its own", () => {
     const on = trace(s, detector(ALL_MODELS));
     const off = trace(s, detector(OFF("adaptive")));
     expect(on.alert[early]).toBe(true);
-    expect(off.adaptiveZ.every((z) => z === 0)).toBe(true);
+    expect(off.adaptiveZ.every(Number.isNaN)).toBe(true);
     expect(max(off.raw, 0, 2 * PER_DAY)).toBe(0);
     expect(off.alert[A]).toBe(true);
   });
@@ -101,8 +111,8 @@ describe("detectors.adaptive / seasonal / changePoint, each on its own", () => {
     const off = trace(frozen, detector(OFF("changePoint")));
     expect(on.alert.slice(A, A + 80)).toContain(true);
     expect(max(on.flatline, A)).toBeGreaterThan(0);
-    expect(off.cusumS.every((v) => v === 0)).toBe(true);
-    expect(off.flatline.every((v) => v === 0)).toBe(true);
+    expect(off.cusumS.every(Number.isNaN)).toBe(true);
+    expect(off.flatline.every(Number.isNaN)).toBe(true);
     expect(off.alert.slice(A)).not.toContain(true);
     const spike = trace(makeSeries(N, 6, (i, e) => 10 + e + (i === A ? 8 : 0)), detector(OFF("changePoint")));
     expect(spike.alert[A]).toBe(true);
