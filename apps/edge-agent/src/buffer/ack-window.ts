@@ -65,6 +65,29 @@ export class AckWindow<M> {
   }
 
   /**
+   * Records acknowledged above `head`, as sorted half-open ranges `[from, to)` (for persisting them: a restart then
+   * skips them instead of re-delivering them).
+   */
+  aheadRanges(): [number, number][] {
+    const seqs = [...this.#acked].sort((a, b) => a - b);
+    const out: [number, number][] = [];
+    for (const s of seqs) {
+      const last = out.at(-1);
+      if (last && last[1] === s) last[1] = s + 1;
+      else out.push([s, s + 1]);
+    }
+    return out;
+  }
+
+  /**
+   * Restores acknowledgements above `head` persisted by a previous instance (from {@link AckWindow.aheadRanges}):
+   * those records count as acknowledged without being delivered again.
+   */
+  restoreAhead(ranges: readonly (readonly [number, number])[]): void {
+    for (const [from, to] of ranges) for (let s = Math.max(from, this.#head + 1); s < to; s++) this.#acked.add(s);
+  }
+
+  /**
    * Marks `[from, to)` as acknowledged without delivery (records lost to corruption, counted by the caller).
    */
   skip(from: number, to: number): void {

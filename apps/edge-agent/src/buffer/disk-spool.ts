@@ -4,7 +4,9 @@
  * - Append-only segment files of checksummed, length-prefixed frames (`spool-codec.ts`), rolled at
  *   `segmentBytes`. Concurrent `append` calls are written together and fsynced once (group commit); each call
  *   resolves after the `fdatasync(2)` covering it. `fsync: false` skips the syncs (benchmarks, tmpfs).
- * - The first unacknowledged sequence number is kept in `ack.json`, replaced atomically (`spool-files.ts`).
+ * - The first unacknowledged sequence number, and the ranges acknowledged out of order above it, are kept in
+ *   `ack.json`, replaced atomically (`spool-files.ts`) after every acknowledgement and once more on `close` (so a
+ *   clean stop never re-delivers an acknowledged entry, even after a failed ack write or with acks above a gap).
  *   Segments whose records are all acknowledged are deleted.
  * - Bounded by `maxBytes` of live segment files (acknowledged records count until their segment is deleted), with
  *   the priority headroom of `admission.ts`; `BufferFullError` when a record does not fit.
@@ -88,6 +90,9 @@ export class DiskSpool implements DurableBuffer {
   #failed: unknown;
   #forceRoll = false;
   #persistedHead: number;
+  /** Incremented whenever the acknowledgement state changes; `#persistedGen` is the value last written. */
+  #ackGen = 0;
+  #persistedGen = 0;
   #ackChain: Promise<void> = Promise.resolve();
   #readChain: Promise<unknown> = Promise.resolve();
   #closed: Promise<void> | undefined;
@@ -103,10 +108,11 @@ export class DiskSpool implements DurableBuffer {
     this.#warn = options.onWarning ?? (() => undefined);
     this.#segments = state.segments;
     this.#window = new AckWindow(state.head);
+    this.#window.restoreAhead(state.ahead);
     this.#persistedHead = state.head;
     this.#nextSeq = this.#durableSeq = state.endSeq;
     this.#used = this.#segments.reduce((a, s) => a + s.bytes, 0);
-    this.#depthBytes = this.#used - state.headOffset;
+    this.#depthBytes = this.#used - state.headOffset - state.aheadBytes;
     const segments = this.#segments;
     this.#reader = new SpoolReader(
       {
@@ -272,6 +278,7 @@ export class DiskSpool implements DurableBuffer {
     if (tail) this.#forceRoll = true;
     const records = Math.max(0, to - Math.max(from, this.#window.head));
     this.#window.skip(from, to);
+    this.#ackGen++;
     this.#lost.records += records;
     this.#lost.bytes += bytes;
     this.#depthBytes = Math.max(0, this.#depthBytes - bytes);
@@ -283,7 +290,10 @@ export class DiskSpool implements DurableBuffer {
     if (this.#closed) throw new BufferClosedError("ack");
     for (const h of handles) {
       const m = this.#window.ack(h as unknown as number);
-      if (m) this.#depthBytes -= m.size;
+      if (m) {
+        this.#depthBytes -= m.size;
+        this.#ackGen++;
+      }
     }
     const run = this.#ackChain.then(() => this.#persistAck());
     this.#ackChain = run.catch(() => undefined);
@@ -291,9 +301,12 @@ export class DiskSpool implements DurableBuffer {
   }
 
   async #persistAck(): Promise<void> {
+    const gen = this.#ackGen;
+    if (gen === this.#persistedGen) return;
     const head = this.#window.head;
+    await writeAckFile(this.#dir, head, this.#fsync, this.#window.aheadRanges());
+    this.#persistedGen = gen;
     if (head === this.#persistedHead) return;
-    await writeAckFile(this.#dir, head, this.#fsync);
     this.#persistedHead = head;
     // Reclaim segments entirely below the persisted head. The writable one only while no write is in progress.
     while (this.#segments.length > 0) {
@@ -363,6 +376,11 @@ export class DiskSpool implements DurableBuffer {
         await active?.fh.close();
       } catch (err) {
         throw new SpoolIoError("close", active?.seg.path ?? this.#dir, err);
+      }
+      // The last word on the ack position: covers an ack write that failed and acks that did not move the head.
+      if (this.#ackGen !== this.#persistedGen) {
+        await writeAckFile(this.#dir, this.#window.head, this.#fsync, this.#window.aheadRanges());
+        this.#persistedGen = this.#ackGen;
       }
     })();
     return this.#closed;

@@ -4,7 +4,8 @@
  * A spool directory holds:
  * - `segment-<first sequence, 16 digits>.spool`: append-only files of frames; the name gives the sequence number
  *   of the first frame, so a segment's last sequence is the next segment's first minus one.
- * - `ack.json`: `{"version":1,"head":N}`, the first unacknowledged sequence, replaced atomically (write a
+ * - `ack.json`: `{"version":1,"head":N,"ahead":[[from,to],...]}`, the first unacknowledged sequence and the ranges
+ *   `[from, to)` acknowledged above it (out-of-order acks; `ahead` omitted when empty), replaced atomically (write a
  *   temporary file, fsync it, rename over the old one, fsync the directory: the POSIX `rename(2)` atomicity that
  *   https://www.man7.org/linux/man-pages/man2/rename.2.html describes, and the directory fsync that makes it
  *   durable, see https://www.man7.org/linux/man-pages/man2/fsync.2.html).
@@ -57,13 +58,25 @@ export async function listSegments(dir: string): Promise<SegmentFile[]> {
   return out.sort((a, b) => a.firstSeq - b.firstSeq);
 }
 
+/** The persisted acknowledgement state of a spool. */
+export interface AckPosition {
+  /** First unacknowledged sequence number. */
+  readonly head: number;
+  /** Half-open ranges `[from, to)` above `head` already acknowledged, sorted. */
+  readonly ahead: readonly (readonly [number, number])[];
+}
+
+const isRange = (r: unknown): r is [number, number] =>
+  Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]) && (r[0] as number) < (r[1] as number);
+
 /**
- * Reads the persisted head (first unacknowledged sequence).
+ * Reads the persisted ack position.
  *
- * @returns the head; `undefined` if the file does not exist; `{ invalid }` with the reason if it is unreadable
+ * @returns the position; `undefined` if the file does not exist; `{ invalid }` with the reason if it is unreadable
  *   (the caller then re-delivers from the oldest segment: safe under at-least-once).
+ * @throws {SpoolIoError} when the file exists but cannot be read.
  */
-export async function readAckFile(dir: string): Promise<number | undefined | { invalid: string }> {
+export async function readAckFile(dir: string): Promise<AckPosition | undefined | { invalid: string }> {
   let text: string;
   try {
     text = await readFile(join(dir, ACK_FILE), "utf8");
@@ -72,8 +85,11 @@ export async function readAckFile(dir: string): Promise<number | undefined | { i
     throw new SpoolIoError("open", join(dir, ACK_FILE), err);
   }
   try {
-    const v = JSON.parse(text) as { version?: unknown; head?: unknown };
-    if (v.version === 1 && Number.isSafeInteger(v.head) && (v.head as number) >= 0) return v.head as number;
+    const v = JSON.parse(text) as { version?: unknown; head?: unknown; ahead?: unknown };
+    const ahead = v.ahead ?? [];
+    if (v.version === 1 && Number.isSafeInteger(v.head) && (v.head as number) >= 0 && Array.isArray(ahead) && ahead.every(isRange)) {
+      return { head: v.head as number, ahead: ahead as [number, number][] };
+    }
     return { invalid: `unexpected content ${JSON.stringify(text.slice(0, 80))}` };
   } catch (err) {
     return { invalid: (err as Error).message };
@@ -81,18 +97,19 @@ export async function readAckFile(dir: string): Promise<number | undefined | { i
 }
 
 /**
- * Atomically replaces the ack file with `head`.
+ * Atomically replaces the ack file with `head` and the `ahead` ranges.
  *
+ * @param ahead - ranges `[from, to)` acknowledged above `head` (default none).
  * @param fsync - fsync the file and directory (durable); without it the rename is still atomic but may be lost.
  * @throws {SpoolIoError} on any file-system error.
  */
-export async function writeAckFile(dir: string, head: number, fsync: boolean): Promise<void> {
+export async function writeAckFile(dir: string, head: number, fsync: boolean, ahead: readonly (readonly [number, number])[] = []): Promise<void> {
   const tmp = join(dir, `${ACK_FILE}.tmp`);
   const path = join(dir, ACK_FILE);
   try {
     const fh = await open(tmp, "w");
     try {
-      await fh.writeFile(`{"version":1,"head":${head}}\n`);
+      await fh.writeFile(`${JSON.stringify(ahead.length > 0 ? { version: 1, head, ahead } : { version: 1, head })}\n`);
       if (fsync) await fh.sync();
     } finally {
       await fh.close();

@@ -47,6 +47,10 @@ export interface RecoveredSpool {
   readonly headOffset: number;
   /** Sequence number of the next record to append. */
   readonly endSeq: number;
+  /** Ranges `[from, to)` above `head` acknowledged before the last close (persisted out-of-order acks). */
+  readonly ahead: readonly (readonly [number, number])[];
+  /** Frame bytes of the records in `ahead` (not part of the unacknowledged depth). */
+  readonly aheadBytes: number;
 }
 
 /**
@@ -73,8 +77,8 @@ export async function recoverSpool(
   const segments: SpoolSegment[] = await listSegments(dir);
   const ack = await readAckFile(dir);
   let head: number | undefined;
-  if (typeof ack === "object") warn({ kind: "invalid_ack_file", path: join(dir, ACK_FILE), detail: ack.invalid });
-  else head = ack;
+  if (ack !== undefined && "invalid" in ack) warn({ kind: "invalid_ack_file", path: join(dir, ACK_FILE), detail: ack.invalid });
+  else head = ack?.head;
 
   let endSeq = head ?? 0;
   const last = segments.at(-1);
@@ -100,7 +104,7 @@ export async function recoverSpool(
   const oldest = segments[0]?.firstSeq ?? endSeq;
   const wanted = head ?? oldest;
   head = Math.min(Math.max(wanted, oldest), endSeq);
-  if (ack !== undefined && typeof ack !== "object" && head !== wanted) {
+  if (ack !== undefined && !("invalid" in ack) && head !== wanted) {
     warn({ kind: "head_clamped", path: join(dir, ACK_FILE), detail: `ack position ${wanted} moved to ${head} (data on disk: ${oldest}..${endSeq})` });
   }
   while (segments.length > 0) {
@@ -116,8 +120,41 @@ export async function recoverSpool(
       if (seq === head) headOffset = offset;
     });
   }
-  if (ack !== head) await writeAckFile(dir, head, fsync);
-  return { segments, head, headOffset, endSeq };
+  const h = head;
+  const ahead = ack !== undefined && !("invalid" in ack) ? clip(ack.ahead, h + 1, endSeq) : [];
+  const aheadBytes = await sizeOf(segments, ahead, maxPayload);
+  if (ack === undefined || "invalid" in ack || ack.head !== head || ahead.length !== ack.ahead.length) await writeAckFile(dir, head, fsync, ahead);
+  return { segments, head, headOffset, endSeq, ahead, aheadBytes };
+}
+
+/** `ranges` cut to `[lo, hi)`, empty ones dropped. */
+function clip(ranges: readonly (readonly [number, number])[], lo: number, hi: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of ranges) {
+    const from = Math.max(a, lo);
+    const to = Math.min(b, hi);
+    if (from < to) out.push([from, to]);
+  }
+  return out;
+}
+
+/** Sum of the frame sizes of the records in `ranges` (scans only the segments that can hold them). */
+async function sizeOf(segments: readonly SpoolSegment[], ranges: readonly (readonly [number, number])[], maxPayload: number): Promise<number> {
+  if (ranges.length === 0) return 0;
+  const lo = (ranges[0] as readonly [number, number])[0];
+  const hi = (ranges.at(-1) as readonly [number, number])[1];
+  const inRange = (seq: number): boolean => ranges.some(([a, b]) => seq >= a && seq < b);
+  let bytes = 0;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i] as SpoolSegment;
+    const end = segments[i + 1]?.firstSeq ?? Infinity;
+    if (end <= lo) continue;
+    if (seg.firstSeq >= hi) break;
+    await scanSegmentFile(seg.path, seg.firstSeq, maxPayload, (_offset, size, seq) => {
+      if (inRange(seq)) bytes += size;
+    });
+  }
+  return bytes;
 }
 
 async function remove(path: string): Promise<void> {

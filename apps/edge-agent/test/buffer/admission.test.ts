@@ -66,4 +66,19 @@ describe("AckWindow", () => {
     expect(w.isAcked(3)).toBe(true);
     expect(w.isAcked(4)).toBe(false);
   });
+
+  it("lists acknowledgements above the head as ranges, and a new window restores them", () => {
+    const w = new AckWindow<number>(0);
+    for (let s = 0; s < 10; s++) w.deliver(s, s);
+    for (const s of [1, 2, 3, 5, 9]) w.ack(s);
+    expect(w.aheadRanges()).toEqual([[1, 4], [5, 6], [9, 10]]);
+    const r = new AckWindow<number>(0);
+    r.restoreAhead(w.aheadRanges());
+    expect(r.ackedAhead).toBe(5);
+    expect(r.isAcked(2)).toBe(true);
+    expect(r.isAcked(4)).toBe(false);
+    r.deliver(0, 0);
+    r.ack(0);
+    expect(r.head).toBe(4);
+  });
 });

@@ -1,9 +1,9 @@
-import { mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import { DiskSpool, type DiskSpoolOptions, type SpoolWarning } from "../../src/buffer/disk-spool.js";
-import { BufferClosedError, BufferFullError, BufferOptionsError } from "../../src/buffer/errors.js";
+import { BufferClosedError, BufferFullError, BufferOptionsError, SpoolIoError } from "../../src/buffer/errors.js";
 import { frameSize } from "../../src/buffer/spool-codec.js";
 import { buildBulkBody } from "../../src/ship/bulk.js";
 import type { BufferEntry, BufferRecord } from "../../src/buffer/types.js";
@@ -107,15 +107,48 @@ describe("DiskSpool", () => {
     await s.append(range(0, 40, 1, 20));
     const e = await s.read(25);
     await s.ack(e.slice(0, 10).map((x) => x.handle));
-    await s.ack([e[15]!.handle]); // above the gap: not persisted, re-delivered (at-least-once)
+    await s.ack([e[15]!.handle]); // above the gap: persisted as acknowledged, not re-delivered
     await s.close();
     const again = await spool({ segmentBytes: 1024 });
-    expect(again.stats().depthEvents).toBe(30);
+    expect(again.stats().depthEvents).toBe(29);
     const got = ns(await again.read(100));
-    expect(got).toEqual(Array.from({ length: 30 }, (_, i) => i + 10));
+    expect(got).toEqual(Array.from({ length: 30 }, (_, i) => i + 10).filter((n) => n !== 15));
     await again.append([rec(40)]);
     expect(ns(await again.read(5))).toEqual([40]);
     expect(warnings).toEqual([]);
+  });
+
+  it("a clean close keeps acks above a gap: the reopened spool hands out only the gap, with its depth in bytes", async () => {
+    const s = await spool({ segmentBytes: 1024 });
+    await s.append(range(0, 20));
+    const e = await s.read(20);
+    await s.ack(e.filter((_, i) => i !== 5 && i !== 12).map((x) => x.handle));
+    await s.close();
+    expect(JSON.parse(await readFile(join(dir, "ack.json"), "utf8"))).toEqual({ version: 1, head: 5, ahead: [[6, 12], [13, 20]] });
+    const again = await spool({ segmentBytes: 1024 });
+    expect(again.stats().depthEvents).toBe(2);
+    const gap = await again.read(100);
+    expect(ns(gap)).toEqual([5, 12]);
+    await again.ack(gap.map((x) => x.handle));
+    expect(again.stats()).toMatchObject({ depthEvents: 0, depthBytes: 0 });
+    await again.close();
+    const third = await spool({ segmentBytes: 1024 });
+    expect(third.stats().depthEvents).toBe(0);
+    expect(await third.read(100)).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
+  it("saves the ack position on close when an ack write failed earlier: nothing acknowledged is re-delivered", async () => {
+    const s = await spool();
+    await s.append(range(0, 10));
+    const e = await s.read(10);
+    await mkdir(join(dir, "ack.json.tmp")); // the atomic replace cannot open its temporary file
+    await expect(s.ack(e.map((x) => x.handle))).rejects.toBeInstanceOf(SpoolIoError);
+    await rm(join(dir, "ack.json.tmp"), { recursive: true });
+    await s.close();
+    const again = await spool();
+    expect(again.stats().depthEvents).toBe(0);
+    expect(await again.read(10)).toEqual([]);
   });
 
   it("truncates a torn tail on open, reports it, and keeps every whole record", async () => {

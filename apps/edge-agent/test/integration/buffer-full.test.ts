@@ -2,35 +2,20 @@
 // reading — the file is the last buffer, its lag grows, /metrics says full and the log says so once per episode.
 // When OpenSearch is back the spool drains, reading resumes, and nothing is lost: every valid event ends in the
 // sink exactly once by _id, in file order per lane.
-import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { appendFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BulkTestServer } from "../support/bulk-server.js";
+import { describe, expect, it } from "vitest";
 import { fixtureBytes } from "../support/fixtures.js";
 import { testSettings, waitFor } from "../run/harness.js";
-import { keysInOrder, laneOrderViolations, messages, recordArrivals, sample, scrape, startBuffered, stopAll, syntheticEve } from "./buffered-daemon.js";
-import { TcpGate } from "./tcp-gate.js";
+import { keysInOrder, laneOrderViolations, messages, recordArrivals, sample, scrape, startBuffered, syntheticEve, outageRig } from "./buffered-daemon.js";
 
-let dir: string;
-let server: BulkTestServer;
-let gate: TcpGate;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "edge-buffer-full-"));
-  server = await BulkTestServer.start();
-  gate = await TcpGate.start(server.url);
-});
-afterEach(async () => {
-  await stopAll();
-  await gate.down();
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const rig = outageRig("edge-buffer-full-");
 
 const FULL_MSG = "durable buffer full: holding batches, reading pauses until it drains";
 
 describe("buffered shipping with a full buffer", { timeout: 120_000 }, () => {
   it("pauses reading when the spool is full (lag grows, metrics and one warning say so), then drains with nothing lost", async () => {
+    const { dir, server, gate } = rig;
     const path = join(dir, "eve.json");
     const before = fixtureBytes("rhaist__surevego.slice.json");
     const during = Buffer.concat([fixtureBytes("sofiafernandezmoreno__tfm_ddos_demo.slice.json"), syntheticEve(2500, "buffer-full"), fixtureBytes("OISF__suricata-verify.json")]);

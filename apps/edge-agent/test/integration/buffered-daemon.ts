@@ -1,6 +1,9 @@
 // Helpers of the buffered-shipping integration tests: the daemon (runAgent + bufferedShipping) in-process, a
 // first-arrival recorder on the _bulk test double, a gradual EVE writer, lane-order and metric checks.
-import { appendFile } from "node:fs/promises";
+import { appendFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import type { RunSettings } from "../../src/config-map.js";
 import { createPriorityOf } from "../../src/eve/event-types.js";
 import { createLineStats, forEachLine } from "../../src/eve/lines.js";
@@ -9,8 +12,9 @@ import { createCore } from "../../src/options.js";
 import { runAgent } from "../../src/run/agent.js";
 import { type BufferedShippingOptions, bufferedShipping } from "../../src/run/shipping/plan.js";
 import type { RunSummary } from "../../src/run/stats.js";
-import type { BulkTestServer } from "../support/bulk-server.js";
+import { BulkTestServer } from "../support/bulk-server.js";
 import { captureLog } from "../run/harness.js";
+import { TcpGate } from "./tcp-gate.js";
 
 /** A daemon started by {@link startBuffered}. */
 export interface BufferedDaemon {
@@ -50,6 +54,59 @@ export function startBuffered(settings: RunSettings, options: BufferedShippingOp
   running.add(d);
   void done.finally(() => running.delete(d)).catch(() => undefined);
   return d;
+}
+
+/** The per-test fixture of the outage tests: a temp dir, the `_bulk` test double and a TCP gate in front of it. */
+export interface OutageRig {
+  /** Fresh temp directory of the current test (removed after it). */
+  readonly dir: string;
+  /** The `_bulk` test double (documents by index/_id). */
+  readonly server: BulkTestServer;
+  /** Gate in front of `server`: point the daemon at `gate.url`; `down()` refuses connections, `up()` lets them in. */
+  readonly gate: TcpGate;
+}
+
+/**
+ * Registers `beforeEach`/`afterEach` hooks that give every test of the file a fresh {@link OutageRig} (temp dir named
+ * `<prefix>…`, test server, gate) and tear it down after it (daemons still running stopped first). Call it at the
+ * top level of a test file; read the fields inside the tests (they change per test).
+ *
+ * @param prefix - temp directory name prefix, e.g. `"edge-disk-outage-"`.
+ * @param extraTeardown - runs after the daemons stopped and before the gate and server close (e.g. stop Redis).
+ */
+export function outageRig(prefix: string, extraTeardown?: () => Promise<void> | void): OutageRig {
+  let current: OutageRig | undefined;
+  const get = (): OutageRig => {
+    if (!current) throw new Error("outageRig: used outside a test");
+    return current;
+  };
+  beforeEach(async () => {
+    const dir = await mkdtemp(join(tmpdir(), prefix));
+    const server = await BulkTestServer.start();
+    const gate = await TcpGate.start(server.url);
+    current = { dir, server, gate };
+  });
+  afterEach(async () => {
+    await stopAll();
+    await extraTeardown?.();
+    const rig = current;
+    current = undefined;
+    if (!rig) return;
+    await rig.gate.down();
+    await rig.server.close();
+    await rm(rig.dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return get().dir;
+    },
+    get server() {
+      return get().server;
+    },
+    get gate() {
+      return get().gate;
+    },
+  };
 }
 
 /** Stops every daemon still running. */

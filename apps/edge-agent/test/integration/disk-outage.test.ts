@@ -1,34 +1,19 @@
 // An outage with the disk spool: OpenSearch becomes unreachable (connections refused) while events keep being
 // appended to eve.json; the daemon buffers them on disk, then drains them in order when OpenSearch is back and
 // returns to shipping directly. Every valid event ends in the sink exactly once by _id, in file order per lane.
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkpointPathFor } from "../../src/config-map.js";
-import { BulkTestServer } from "../support/bulk-server.js";
 import { fixtureBytes } from "../support/fixtures.js";
 import { testSettings, waitFor } from "../run/harness.js";
-import { keysInOrder, laneOrderViolations, messages, recordArrivals, sample, scrape, startBuffered, stopAll, syntheticEve, writeGradually } from "./buffered-daemon.js";
-import { TcpGate } from "./tcp-gate.js";
+import { keysInOrder, laneOrderViolations, messages, recordArrivals, sample, scrape, startBuffered, syntheticEve, writeGradually, outageRig } from "./buffered-daemon.js";
 
-let dir: string;
-let server: BulkTestServer;
-let gate: TcpGate;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "edge-disk-outage-"));
-  server = await BulkTestServer.start();
-  gate = await TcpGate.start(server.url);
-});
-afterEach(async () => {
-  await stopAll();
-  await gate.down();
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const rig = outageRig("edge-disk-outage-");
 
 describe("buffered shipping with the disk spool", { timeout: 90_000 }, () => {
   it("buffers on disk through an outage, drains in order, and ships directly again", async () => {
+    const { dir, server, gate } = rig;
     const path = join(dir, "eve.json");
     const before = fixtureBytes("rhaist__surevego.slice.json");
     const during = Buffer.concat([fixtureBytes("cisagov__Malcolm.slice.json"), syntheticEve(600, "disk-outage")]);

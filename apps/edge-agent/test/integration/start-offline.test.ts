@@ -2,31 +2,15 @@
 // the durable buffer (checkpoints advance over them); once OpenSearch answers, the setup completes first, then the
 // buffer drains and shipping goes direct. And SIGTERM while offline: a quick exit 0 with the buffered events
 // behind the checkpoint; the next start drains them exactly once.
-import { appendFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkpointPathFor } from "../../src/config-map.js";
-import { BulkTestServer } from "../support/bulk-server.js";
 import { fixtureBytes } from "../support/fixtures.js";
 import { testSettings, waitFor } from "../run/harness.js";
-import { keysInOrder, laneOrderViolations, messages, recordArrivals, sample, scrape, startBuffered, stopAll } from "./buffered-daemon.js";
-import { TcpGate } from "./tcp-gate.js";
+import { keysInOrder, laneOrderViolations, messages, recordArrivals, sample, scrape, startBuffered, outageRig } from "./buffered-daemon.js";
 
-let dir: string;
-let server: BulkTestServer;
-let gate: TcpGate;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "edge-start-offline-"));
-  server = await BulkTestServer.start();
-  gate = await TcpGate.start(server.url);
-});
-afterEach(async () => {
-  await stopAll();
-  await gate.down();
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const rig = outageRig("edge-start-offline-");
 
 const checkpointOffset = async (checkpointDir: string, path: string): Promise<number | undefined> => {
   try {
@@ -38,6 +22,7 @@ const checkpointOffset = async (checkpointDir: string, path: string): Promise<nu
 
 describe("buffered shipping when OpenSearch is down", { timeout: 90_000 }, () => {
   it("at start: buffers while the index setup retries, then installs it, drains and ships directly", async () => {
+    const { dir, server, gate } = rig;
     await gate.down();
     const path = join(dir, "eve.json");
     const first = Buffer.concat([fixtureBytes("rhaist__surevego.slice.json"), fixtureBytes("cisagov__Malcolm.slice.json")]);
@@ -78,6 +63,7 @@ describe("buffered shipping when OpenSearch is down", { timeout: 90_000 }, () =>
   });
 
   it("SIGTERM while offline: exits 0 promptly with buffered events behind the checkpoint; the restart drains them exactly once", async () => {
+    const { dir, server, gate } = rig;
     const path = join(dir, "eve.json");
     const before = fixtureBytes("rhaist__surevego.slice.json");
     const during = fixtureBytes("sofiafernandezmoreno__tfm_ddos_demo.slice.json");
