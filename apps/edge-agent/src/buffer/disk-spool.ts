@@ -334,7 +334,7 @@ export class DiskSpool implements DurableBuffer {
   async rewind(): Promise<void> {
     if (this.#closed) throw new BufferClosedError("rewind");
     const run = this.#readChain.then(() => this.#reader.rewind());
-    this.#readChain = run;
+    this.#readChain = run.catch(() => undefined);
     return run;
   }
 

@@ -134,6 +134,7 @@ export class Drainer {
     this.#current = current;
     let acks: Promise<void> = Promise.resolve();
     let acked = 0;
+    let ackError: unknown;
     let res;
     try {
       res = await o.deliverer.deliver(
@@ -141,7 +142,12 @@ export class Drainer {
         (done) => {
           const handles = done.map((e) => e.handle);
           acked += handles.length;
-          acks = acks.then(() => o.buffer.ack(handles));
+          // Caught here, while the delivery may still run (an ack that fails, e.g. a SpoolIoError on a full disk,
+          // must not become an unhandled rejection): the rest of the batch is cut short, the error rethrown below.
+          acks = acks.then(() => o.buffer.ack(handles)).catch((err: unknown) => {
+            ackError ??= err;
+            current.abort();
+          });
         },
         current.signal,
       );
@@ -149,7 +155,9 @@ export class Drainer {
       this.#current = undefined;
       signal.removeEventListener("abort", onAbort);
     }
-    await acks; // a failed ack rejects: the supervisor restarts the drainer, which rewinds (replay = overwrite)
+    await acks;
+    // A failed ack: the supervisor logs it, counts the restart and restarts the drainer, which rewinds (replay = overwrite).
+    if (ackError !== undefined) throw ackError;
     this.#batches++;
     if (acked > 0) {
       this.#drained += acked;

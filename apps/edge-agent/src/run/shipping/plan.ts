@@ -3,7 +3,10 @@
  * its `shipping` seam ({@link ShippingPlan}). Wiring (see also src/supervise/README.md):
  *
  * - **Buffer**: `openBuffer(settings.bufferOptions)` — a Redis Stream when `apps.edgeAgent.buffer.type` is `redis`,
- *   else the disk spool. An unreachable Redis at start is waited for (backoff up to 30 s, nothing read meanwhile).
+ *   else the disk spool. An unreachable Redis, or a spool directory that cannot be opened (`SpoolIoError`), is
+ *   waited for at start (backoff up to 30 s, logged, nothing read meanwhile). Spool IO errors later are caught where
+ *   they arise: an append is retried by the `BufferSink` (counted in `soc_edge_buffer_errors_total`, reading pauses);
+ *   a read/ack fails the drainer, which the supervisor logs, counts and restarts.
  * - **Connectivity**: `createConnectivity` probes `GET /_cluster/health` with the run's client every
  *   `connectivity.interval`; every `_bulk` attempt (direct or drain) is evidence too (`observedTransport`).
  * - **Switch** (`ShippingRouter`): batches are appended to the buffer (`BufferSink`) until the index setup is done,
@@ -23,7 +26,7 @@
  * @module
  */
 import type { Logger } from "pino";
-import { type BufferEntry, type BufferOptions, type DurableBuffer, openBuffer, RedisBufferError } from "../../buffer/index.js";
+import { type BufferEntry, type BufferOptions, type DurableBuffer, openBuffer, RedisBufferError, SpoolIoError } from "../../buffer/index.js";
 import type { IngestItem } from "../../pipeline/ingest.js";
 import type { ConnectivitySettings } from "../../supervise/connectivity-checker.js";
 import { createConnectivity } from "../../supervise/connectivity-checker.js";
@@ -79,18 +82,20 @@ async function open(options: BufferOptions, log: Pick<Logger, "warn">): Promise<
 }
 
 /**
- * Opens the buffer, waiting for an unreachable Redis with capped exponential backoff (nothing is read meanwhile:
- * the tailed file is the buffer). Other errors (invalid options, spool IO) are thrown.
+ * Opens the buffer, waiting with capped exponential backoff for an unreachable Redis or a spool directory that
+ * cannot be used (`SpoolIoError`: missing permissions, disk full, a read-only or vanished mount): nothing is read
+ * meanwhile, the tailed file is the buffer. Each failed attempt is logged. Other errors (invalid options) are thrown.
  *
  * @returns the buffer, or `undefined` when `stop` aborted first.
  */
-async function openWaiting(options: BufferOptions, log: Pick<Logger, "warn">, stop: AbortSignal, firstDelayMs: number): Promise<DurableBuffer | undefined> {
+async function openWaiting(options: BufferOptions, log: Pick<Logger, "warn" | "error">, stop: AbortSignal, firstDelayMs: number): Promise<DurableBuffer | undefined> {
   for (let delay = firstDelayMs; !stop.aborted; delay = Math.min(delay * 2, 30_000)) {
     try {
       return await open(options, log);
     } catch (err) {
-      if (!(err instanceof RedisBufferError)) throw err;
-      log.warn({ err: err.message, retryInMs: delay }, "redis buffer unreachable: waiting for it before reading");
+      if (err instanceof RedisBufferError) log.warn({ err: err.message, retryInMs: delay }, "redis buffer unreachable: waiting for it before reading");
+      else if (err instanceof SpoolIoError) log.error({ err: err.message, operation: err.operation, path: err.path, retryInMs: delay }, "disk spool unusable: retrying before reading");
+      else throw err;
       await abortableSleep(delay, stop);
     }
   }
@@ -101,8 +106,8 @@ async function openWaiting(options: BufferOptions, log: Pick<Logger, "warn">, st
  * Builds the `shipping` plug of `runAgent` for the daemon (not for `--once`, which ships directly).
  *
  * @param options - overrides and tuning; see {@link BufferedShippingOptions}.
- * @returns the plug; it waits for an unreachable Redis (until `ctx.stop`), and throws (rejects) when the buffer
- *   cannot be opened otherwise (`BufferOptionsError`, `SpoolIoError`, a Redis server error) or a setting is invalid (`InvalidConnectivityOptionsError`, `InvalidThrottleOptionsError`).
+ * @returns the plug; it waits for an unreachable Redis or an unusable spool directory (until `ctx.stop`), and throws (rejects) when the buffer
+ *   cannot be opened otherwise (`BufferOptionsError`, a Redis server error) or a setting is invalid (`InvalidConnectivityOptionsError`, `InvalidThrottleOptionsError`).
  */
 export function bufferedShipping(options: BufferedShippingOptions = {}): (ctx: ShippingContext) => Promise<ShippingPlan> {
   return async (ctx) => {

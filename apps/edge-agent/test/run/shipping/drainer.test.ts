@@ -1,12 +1,12 @@
 // Drainer over a real DiskSpool and the _bulk test double: drains in order, removes entries from the buffer only
 // after OpenSearch acknowledged them, survives an interruption (rewind, resend), reports a fatal answer, and tells
 // the plan when it caught up.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Client } from "@opensearch-project/opensearch";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type BufferEntry, DiskSpool } from "../../../src/buffer/index.js";
+import { type BufferEntry, DiskSpool, SpoolIoError } from "../../../src/buffer/index.js";
 import { OpenSearchBulkTransport } from "../../../src/opensearch/bulk-transport.js";
 import { createOpenSearchClient } from "../../../src/opensearch/client.js";
 import { Backoff } from "../../../src/ship/backoff.js";
@@ -144,6 +144,20 @@ describe("Drainer", () => {
     await until(() => events2.includes("caught-up:true"));
     stop.abort();
     await Promise.all([run, runBusy, run2]);
+  });
+
+  it("a failed ack while the batch is still being retried (spool directory gone) rejects run with the SpoolIoError, no unhandled rejection", async () => {
+    await spool.append(range(0, 10));
+    server.failItems({ ids: ["id-9"], status: 429, times: 1 }); // the deliverer is still retrying when the first acks fail
+    server.setResponseDelay(100);
+    const { d } = drainer();
+    const run = d.run(new AbortController().signal);
+    await until(() => server.stats.bulkRequests === 1);
+    await rm(dir, { recursive: true, force: true }); // acks cannot replace ack.json any more
+    await expect(run).rejects.toBeInstanceOf(SpoolIoError);
+    expect(d.drainedEvents).toBe(0);
+    expect(server.stats.bulkRequests).toBeLessThanOrEqual(2); // the retry of the failed item was cut short at most
+    await mkdir(dir); // lets afterEach close the spool (its last ack write)
   });
 
   it("reports a fatal answer and stops, leaving the entries in the buffer", async () => {
