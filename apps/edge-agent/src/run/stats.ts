@@ -24,6 +24,8 @@ export interface RunStats {
   retriedItems: number;
   /** Events that could not be delivered (fatal error, retries exhausted with `hold`, shutdown deadline). */
   undelivered: number;
+  /** `--once`: entries of a durable buffer left by a previous daemon run delivered (or dead-lettered) and removed. */
+  drainedFromBuffer: number;
   /** Checkpoint files written / failed. */
   checkpointWrites: number;
   checkpointErrors: number;
@@ -43,6 +45,7 @@ export function createRunStats(): RunStats {
     bytesRead: 0,
     retriedItems: 0,
     undelivered: 0,
+    drainedFromBuffer: 0,
     checkpointWrites: 0,
     checkpointErrors: 0,
     missingFiles: [],
@@ -88,6 +91,8 @@ export interface RunSummary {
     readonly deadLettered: number;
     readonly filtered: number;
     readonly undelivered: number;
+    /** Entries of a durable buffer left by a previous run, delivered by `--once` (included in `shipped`/`deadLettered`). */
+    readonly fromBuffer: number;
   };
   readonly readByType: Record<string, number>;
   readonly shippedByType: Record<string, number>;
@@ -124,6 +129,7 @@ export function summarize(stats: RunStats, status: RunStatus, durationSeconds: n
       deadLettered: sum(stats.deadLetteredByReason),
       filtered: stats.filtered,
       undelivered: stats.undelivered,
+      fromBuffer: stats.drainedFromBuffer,
     },
     readByType: sorted(stats.readByType),
     shippedByType: sorted(stats.shippedByType),
@@ -144,6 +150,7 @@ export function formatRunSummary(s: RunSummary): string {
     `events: ${e.read} read, ${e.shipped} shipped, ${e.deadLettered} dead-lettered, ${e.filtered} filtered, ${e.undelivered} undelivered` +
       ` in ${s.durationSeconds.toFixed(1)} s (${(s.bytesRead / 1048576).toFixed(2)} MiB read)`,
   );
+  if (e.fromBuffer > 0) lines.push(`durable buffer: ${e.fromBuffer} events left by a previous run delivered first (counted in shipped/dead-lettered)`);
   const types = [...new Set([...Object.keys(s.readByType), ...Object.keys(s.deadLetteredByType)])];
   if (types.length > 0) {
     const w = Math.max(10, ...types.map((t) => t.length));

@@ -2,7 +2,8 @@
  * The action of `edge-agent run`: the process boundary. It alone reads `process.env` (config overrides and
  * secrets), the host name and the signals, and passes them down as values: SIGTERM/SIGINT abort the run
  * gracefully (a second signal kills the process as usual). The daemon ships through the durable buffer plan
- * (`run/shipping/plan.ts`) unless `--no-buffer`. Logs are JSON lines (pino) on stderr; the summary goes
+ * (`run/shipping/plan.ts`) unless `--no-buffer`; `--once` first drains what a daemon left in that buffer
+ * (`run/shipping/once-drain.ts`) unless `--no-buffer`. Logs are JSON lines (pino) on stderr; the summary goes
  * to stdout.
  * @module
  */
@@ -12,6 +13,7 @@ import pino from "pino";
 import type { CliIo } from "../../cli-program.js";
 import { loadRunSettings, SecretResolutionError } from "../../config-map.js";
 import { runAgent } from "../../run/agent.js";
+import { onceShipping } from "../../run/shipping/once-drain.js";
 import { bufferedShipping } from "../../run/shipping/plan.js";
 import { formatRunSummary } from "../../run/stats.js";
 import type { RunFlags } from "./register.js";
@@ -53,8 +55,9 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
       metrics: metricsOn ? { host: flags.metricsHost, port: flags.metricsPort ?? settings.metricsPort } : false,
       indexSetup: flags.indexSetup,
       log,
-      // Daemon: buffer durably while OpenSearch is unreachable, throttle on load, supervise (--once ships directly).
-      ...(flags.once !== true && flags.buffer ? { shipping: bufferedShipping() } : {}),
+      // Daemon: buffer durably while OpenSearch is unreachable, throttle on load, supervise. --once: deliver what a
+      // daemon left in the buffer first, then ship the files directly.
+      ...(flags.buffer ? { shipping: flags.once === true ? onceShipping() : bufferedShipping() } : {}),
     });
     log.info({ summary }, "run finished");
     io.out(flags.json ? JSON.stringify(summary, null, 2) : formatRunSummary(summary));

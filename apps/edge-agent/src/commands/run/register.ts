@@ -21,7 +21,7 @@ export interface RunFlags {
   readonly shutdownTimeout: number;
   /** `false` with `--no-index-setup`. */
   readonly indexSetup: boolean;
-  /** `false` with `--no-buffer`: the daemon ships directly, without the durable buffer. */
+  /** `false` with `--no-buffer`: the daemon ships directly, without the durable buffer; `--once` leaves it undrained. */
   readonly buffer: boolean;
   readonly logLevel?: string;
 }
@@ -57,7 +57,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option("--no-metrics", "do not start the metrics server")
     .option("--shutdown-timeout <duration>", "time in-flight batches get after SIGTERM/SIGINT", duration, 10_000)
     .option("--no-index-setup", "do not install the index template and ISM policy (managed elsewhere)")
-    .option("--no-buffer", "daemon: ship directly, without the durable buffer (apps.edgeAgent.buffer) and supervision")
+    .option("--no-buffer", "daemon: ship directly, without the durable buffer (apps.edgeAgent.buffer) and supervision; --once: do not deliver what a daemon left in that buffer first")
     .addOption(new Option("--log-level <level>", "log level (default apps.edgeAgent.logLevel or logging.level)").choices(["trace", "debug", "info", "warn", "error", "fatal"]))
     .action(async (flags: RunFlags) => {
       const { runCommand } = await import("./action.js");

@@ -25,6 +25,7 @@
  *   resources, components).
  * @module
  */
+import { join } from "node:path";
 import type { Logger } from "pino";
 import { type BufferEntry, type BufferOptions, type DurableBuffer, openBuffer, RedisBufferError, SpoolIoError } from "../../buffer/index.js";
 import type { IngestItem } from "../../pipeline/ingest.js";
@@ -36,6 +37,7 @@ import type { RestartPolicyOptions } from "../../supervise/restart-policy.js";
 import { Supervisor } from "../../supervise/supervisor.js";
 import { ThrottleController, type ThrottleThresholds } from "../../supervise/throttle-controller.js";
 import { registerShippingMetrics } from "../../telemetry/shipping-metrics.js";
+import type { RunSettings } from "../../config-map.js";
 import type { ShippingContext, ShippingPlan } from "../agent.js";
 import { abortableSleep } from "../sleep.js";
 import { BufferSink } from "./buffer-sink.js";
@@ -75,6 +77,14 @@ const DEFAULT_THROTTLE = {
   intervalMs: 5000,
 };
 
+/**
+ * The durable buffer of a run: `settings.bufferOptions`, or for hand-built settings without it a 1 GiB disk spool
+ * in `<checkpointDir>/spool` (the config default, see `bufferOptionsFrom`).
+ */
+export function bufferOptionsOf(settings: RunSettings): BufferOptions {
+  return settings.bufferOptions ?? { type: "disk", dir: join(settings.checkpointDir, "spool"), maxBytes: 1 << 30 };
+}
+
 /** Opens the configured buffer with its warnings and connection errors routed to the log. */
 async function open(options: BufferOptions, log: Pick<Logger, "warn">): Promise<DurableBuffer> {
   if (options.type === "disk") return openBuffer({ ...options, onWarning: (warning) => log.warn({ warning }, "disk spool repaired or skipped damaged data") });
@@ -112,7 +122,7 @@ async function openWaiting(options: BufferOptions, log: Pick<Logger, "warn" | "e
 export function bufferedShipping(options: BufferedShippingOptions = {}): (ctx: ShippingContext) => Promise<ShippingPlan> {
   return async (ctx) => {
     const s = ctx.settings;
-    const bufferOptions = options.buffer ?? s.bufferOptions ?? { type: "disk", dir: `${s.checkpointDir}/spool`, maxBytes: 1 << 30 };
+    const bufferOptions = options.buffer ?? bufferOptionsOf(s);
     const buffer = await openWaiting(bufferOptions, ctx.log, ctx.stop, options.pollMs ?? 500);
     if (!buffer) return { sink: () => ctx.direct }; // stopped while waiting: nothing was read, nothing to ship
     try {
