@@ -1,7 +1,7 @@
 /**
  * edge-agent: ships Suricata EVE events to OpenSearch exactly once per event, on a Raspberry Pi budget.
- * This entry point exposes the pure core (parsing, ids, index names, bulk bodies, batching, backoff, checkpoints)
- * and the file tailer, for the CLI and for tests.
+ * This entry point exposes the pure core (parsing, ids, index names, bulk bodies, batching, backoff, checkpoints),
+ * the file tailer, the durable buffer, supervision, `runAgent` and its shipping plugs, for the CLI and for tests.
  * @module
  */
 
@@ -29,3 +29,5 @@ export * from "./input/line-assembler.js";
 export * from "./buffer/index.js";
 export * from "./supervise/index.js";
 export * from "./run/agent.js";
+/** The shipping plugs of `runAgent` (durable buffer for the daemon, buffer drain for `--once`) and their parts. */
+export * from "./run/shipping/index.js";
