@@ -43,11 +43,13 @@ export const DEFAULT_ADAPTIVE_OPTIONS: Required<AdaptiveOptions> = {
 export class AdaptiveDetector {
   private readonly o: Required<AdaptiveOptions>;
   private readonly stats: RobustEwStats;
-  private readonly level: RobustEwStats;
+  private readonly absLevel: RobustEwStats;
   /** Surprise of the last sample in scale units (0 during warm-up). */
   z = 0;
   /** Signed residual of the last sample in scale units (0 during warm-up); `z = |residual|`. */
   residual = 0;
+  /** Deviation of the last sample from the baseline before it, series units (0 during warm-up and for non-finite samples). */
+  deviation = 0;
   /** Non-finite samples seen (ignored). */
   invalidPoints = 0;
 
@@ -60,12 +62,17 @@ export class AdaptiveDetector {
     checkRange("AdaptiveDetector", "relativeFloor", this.o.relativeFloor, 0, 1);
     checkRange("AdaptiveDetector", "absoluteFloor", this.o.absoluteFloor, 0, Infinity);
     this.stats = new RobustEwStats(this.o.alpha, this.o.clip);
-    this.level = new RobustEwStats(this.o.alpha / 4, Infinity);
+    this.absLevel = new RobustEwStats(this.o.alpha / 4, Infinity);
   }
 
   /** Current baseline (series units). */
   get baseline(): number {
     return this.stats.mean;
+  }
+
+  /** Long-run mean absolute level of the series (series units; slow EWMA of `|x|`). */
+  get meanAbsLevel(): number {
+    return this.absLevel.mean;
   }
 
   /** Current scale (series units, standard-deviation equivalent, floored). */
@@ -79,7 +86,7 @@ export class AdaptiveDetector {
   }
 
   private floor(): number {
-    return Math.max(this.o.absoluteFloor, this.o.relativeFloor * this.level.mean);
+    return Math.max(this.o.absoluteFloor, this.o.relativeFloor * this.absLevel.mean);
   }
 
   /**
@@ -91,18 +98,20 @@ export class AdaptiveDetector {
       this.invalidPoints += 1;
       this.z = 0;
       this.residual = 0;
+      this.deviation = 0;
       return 0;
     }
     const floor = this.floor();
-    this.residual = this.ready ? (x - this.stats.mean) / Math.max(this.stats.sigma, floor) : 0;
+    this.deviation = this.ready ? x - this.stats.mean : 0;
+    this.residual = this.deviation / Math.max(this.stats.sigma, floor);
     this.z = Math.abs(this.residual);
     this.stats.update(x, floor);
-    this.level.update(Math.abs(x), 0);
+    this.absLevel.update(Math.abs(x), 0);
     return surpriseToScore(this.z, this.o.zHalf);
   }
 
   /** Number of numeric state slots (constant; for memory-bound checks). */
   stateSize(): number {
-    return 8;
+    return 9;
   }
 }

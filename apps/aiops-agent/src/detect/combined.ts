@@ -66,7 +66,11 @@ export function combinedTestCount(enabled: Readonly<EnabledModels>): number {
  *    that no single sample makes extreme.
  * 5. **Calibration** — the point, CUSUM and flatline statistics are turned into tail probabilities under
  *    *this series' own history* by a {@link RarityCalibrator} each (with its null tail as prior); the
- *    likelihood test yields its own tail probability. The `m` enabled tests (4 with every model on, see
+ *    likelihood test yields its own tail probability. **Recurrence** (`params.recurrence`, on in the
+ *    production set): while the adaptive model takes part in the point test, the deviation `|x − baseline|`
+ *    relative to the long-run mean `|x|` is calibrated by its own history too, and the point p-value is the
+ *    larger of the two — a burst as large *in series units* as ones the series has made before (a cron job
+ *    on an idle disk) is not rare, however far the scale has collapsed between bursts. The `m` enabled tests (4 with every model on, see
  *    {@link combinedTestCount}) are combined with a Bonferroni bound `p = m·min(pᵢ)`, and
  *    `score = L/(L+halfLog10)` with `L = max(0, -log10 p)`. Thresholds on the score are therefore
  *    comparable across series of any unit or noise level.
@@ -95,6 +99,7 @@ export class CombinedDetector {
   private readonly pointRarity: RarityCalibrator | undefined;
   private readonly cusumRarity: RarityCalibrator | undefined;
   private readonly flatRarity: RarityCalibrator | undefined;
+  private readonly recurrence: RarityCalibrator | undefined;
   private readonly likelihood: SurpriseLikelihood | undefined;
   private readonly weekly: SeasonalDetector | undefined;
   private readonly log10Tests: number;
@@ -151,6 +156,7 @@ export class CombinedDetector {
     this.cusumRarity = e.cusum
       ? new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: 2 * params.cusum.k })
       : undefined;
+    this.recurrence = e.adaptive && params.recurrence ? new RarityCalibrator(params.recurrence) : undefined;
     this.likelihood = point ? new SurpriseLikelihood(params.likelihood) : undefined;
     this.flatRarity = e.flatline
       ? new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: params.flatline.nullTailRate })
@@ -188,12 +194,14 @@ export class CombinedDetector {
     // the point surprise and the residual the CUSUM tests; NaN while no point model is ready
     let pointZ = Number.NaN;
     let residual = Number.NaN;
+    let adaptiveDecides = adaptive !== undefined;
     if (adaptive) {
       pointZ = adaptive.z;
       residual = adaptive.residual;
     }
     if (seasonalReady && best) {
       if (!adaptive || best.residualScale < this.p.seasonalSelectRatio * adaptive.scale) {
+        adaptiveDecides = false;
         pointZ = best.z;
         residual = best.residual;
       } else {
@@ -216,6 +224,11 @@ export class CombinedDetector {
       if (pointReady && this.pointRarity && this.likelihood) {
         pMin = this.pointRarity.observe(pointZ);
         decidedBy = "point";
+        if (this.recurrence && adaptive) {
+          const u = Math.abs(adaptive.deviation) / Math.max(adaptive.meanAbsLevel, 1e-12);
+          const pU = this.recurrence.observe(u);
+          if (adaptiveDecides && pU > pMin) pMin = pU;
+        }
       }
       if (cusum && this.cusumRarity && (pointReady || this.pointRarity === undefined)) {
         const pCusum = this.cusumRarity.observe(cusum.statistic);
@@ -279,6 +292,7 @@ export class CombinedDetector {
       (this.pointRarity?.stateSize() ?? 0) +
       (this.cusumRarity?.stateSize() ?? 0) +
       (this.flatRarity?.stateSize() ?? 0) +
+      (this.recurrence?.stateSize() ?? 0) +
       (this.likelihood?.stateSize() ?? 0) +
       5
     );

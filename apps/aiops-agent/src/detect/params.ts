@@ -51,6 +51,13 @@ export interface DetectorParams {
   flatline: Required<FlatlineOptions>;
   /** Anomaly-likelihood test on the point surprise (short-term average vs. its long-run normal fit). */
   likelihood: Required<SurpriseLikelihoodOptions>;
+  /**
+   * Value-level recurrence check of the point test (off when absent): the adaptive deviation `|x − baseline|`
+   * relative to the long-run mean absolute level is calibrated by its own history, and while the adaptive
+   * model takes part in the point test its p-value is `max(p_z, p_recurrence)` — an excursion as large, in
+   * series units, as ones this series has made before is not rare however small the scale has become.
+   */
+  recurrence?: Required<RarityOptions> | undefined;
   /** Calibration of each test statistic into a tail probability under the series' own history. */
   rarity: Required<RarityOptions>;
   /**
@@ -87,6 +94,9 @@ export const DEFAULT_DETECTOR_PARAMS: Readonly<DetectorParams> = Object.freeze({
   flatline: Object.freeze({ shortAlpha: 0.1, longAlpha: 0.005, warmup: 100, clip: 4, nullTailRate: 2 }),
   // Numenta's averaging window and no NAB tuning beyond choosing the EWMA form (see README)
   likelihood: Object.freeze({ ...DEFAULT_SURPRISE_LIKELIHOOD_OPTIONS }),
+  // value-level recurrence of the point test: |x − baseline| / E|x| from 1 % to ~2300× the level, no prior
+  // (an excursion never seen before keeps p ≈ 0, so only the point test's own p-value decides it)
+  recurrence: Object.freeze({ zMin: 0.01, growth: 1.3, bins: 48, horizon: 3000, priorWeight: 50, prior: "none", priorRate: 1 }),
   rarity: Object.freeze({ zMin: 1, growth: 1.15, bins: 48, horizon: 3000, priorWeight: 50, prior: "gaussian", priorRate: 1 }),
   seasonalSelectRatio: 0.7,
   halfLog10: 4,

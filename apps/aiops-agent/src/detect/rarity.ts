@@ -15,9 +15,10 @@ export interface RarityOptions {
   /**
    * Null-hypothesis tail used as the prior: `gaussian` = two-sided normal tail of `z` (surprises in sigma
    * units); `exponential` = `exp(-priorRate·z)` (e.g. a CUSUM statistic, whose stationary tail under the
-   * null is ≈ `exp(-2k·s)`, Siegmund 1985 "Sequential Analysis" ch. 2). Default `gaussian`.
+   * null is ≈ `exp(-2k·s)`, Siegmund 1985 "Sequential Analysis" ch. 2); `none` = tail 0 (the prior
+   * weight then only shrinks the empirical tail: a value never seen before has `p` ≈ 0). Default `gaussian`.
    */
-  prior?: "gaussian" | "exponential";
+  prior?: "gaussian" | "exponential" | "none";
   /** Rate of the exponential prior. Default 1. */
   priorRate?: number;
 }
@@ -113,7 +114,12 @@ export class RarityCalibrator {
 
   private tailAt(z: number, pos: number): number {
     const prior = this.o.priorWeight;
-    const q = this.o.prior === "gaussian" ? gaussianTwoSidedTail(z) : z > 0 ? Math.exp(-this.o.priorRate * z) : 1;
+    const q =
+      this.o.prior === "gaussian"
+        ? gaussianTwoSidedTail(z)
+        : this.o.prior === "none"
+          ? z > 0 ? 0 : 1
+          : z > 0 ? Math.exp(-this.o.priorRate * z) : 1;
     // floor at 1e-300 so -log10(p) stays finite (≤ 300) however extreme z is
     return Math.min(1, Math.max(1e-300, (this.totalAbove(z, pos) + prior * q) / (this.total + prior)));
   }
