@@ -184,25 +184,22 @@ export async function runSettingsFromConfig(config: SocConfig, ctx: ResolveConte
   };
 }
 
-/** `apps.edgeAgent.buffer.dir` default of the schema (`packages/config/src/schema/apps.ts`). */
-const DEFAULT_SPOOL_DIR = "/var/lib/soc/edge-agent/spool";
-
 /**
- * Resolves the `apps.edgeAgent.buffer` section: disk → `{ type: "disk", dir (absolute), maxBytes (bytes) }`, the
- * default `dir` moved to `<checkpointDir>/spool` when `checkpointDir` is given (see the code comment);
- * redis → `{ type: "redis", url (secret resolved), stream, maxLen, consumerGroup }`.
+ * Resolves the `apps.edgeAgent.buffer` section: disk → `{ type: "disk", dir (absolute), maxBytes (bytes) }`, `dir`
+ * relative to the config file's directory, or when omitted `<checkpointDir>/spool` (the schema's documented
+ * default: the spool stays beside the checkpoints it goes with, so two agents with their own state directories
+ * never share a spool); redis → `{ type: "redis", url (secret resolved), stream, maxLen, consumerGroup }`.
  *
+ * @param checkpointDir - the resolved `eve.checkpointDir` (default `/var/lib/soc/edge-agent`, the schema's).
  * @throws {SecretResolutionError} when the Redis URL is a secret reference that cannot be resolved.
  */
 export async function bufferOptionsFrom(
   buffer: SocConfig["apps"]["edgeAgent"]["buffer"],
   ctx: ResolveContext,
-  checkpointDir?: string,
+  checkpointDir = "/var/lib/soc/edge-agent",
 ): Promise<BufferOptions> {
   if (buffer.type === "disk") {
-    // The schema's default spool dir belongs to the default state dir: with another `eve.checkpointDir`, keep the
-    // spool beside the checkpoints it goes with (two agents must never share a spool).
-    const dir = buffer.dir === DEFAULT_SPOOL_DIR && checkpointDir !== undefined ? resolve(checkpointDir, "spool") : resolve(ctx.baseDir, buffer.dir);
+    const dir = buffer.dir === undefined ? resolve(checkpointDir, "spool") : resolve(ctx.baseDir, buffer.dir);
     return { type: "disk", dir, maxBytes: parseMemoryBytes(buffer.maxBytes) };
   }
   const url = typeof buffer.url === "string" ? buffer.url : await resolveSecretRef(buffer.url, ctx);

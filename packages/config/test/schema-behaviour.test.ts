@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../src/index.js";
+import { explain, parseConfig } from "../src/index.js";
 import { configError } from "./helpers.js";
 
 describe("schema defaults", () => {
@@ -10,9 +10,26 @@ describe("schema defaults", () => {
     expect(c.images.platforms).toEqual(["linux/amd64", "linux/arm64"]);
     expect(c.apps.edgeAgent.enabled).toBe(true);
     expect(c.apps.edgeAgent.shipper.batchMaxEvents).toBe(5000);
-    expect(c.apps.edgeAgent.buffer).toEqual({ type: "disk", dir: "/var/lib/soc/edge-agent/spool", maxBytes: "1G" });
+    // No dir: the edge-agent puts the spool in <eve.checkpointDir>/spool, beside its checkpoints.
+    expect(c.apps.edgeAgent.buffer).toEqual({ type: "disk", maxBytes: "1G" });
     expect(c.services).toEqual({});
     expect(c.opensearch.mode).toBe("endpoint");
+  });
+});
+
+describe("apps.edgeAgent.buffer.dir", () => {
+  it("is optional, documents its default, and keeps an explicit directory", () => {
+    const c = parseConfig({ version: 1, project: { name: "x" }, apps: { edgeAgent: { buffer: { type: "disk", maxBytes: "2G" } } } });
+    expect(c.apps.edgeAgent.buffer).toEqual({ type: "disk", maxBytes: "2G" });
+    const d = parseConfig({ version: 1, project: { name: "x" }, apps: { edgeAgent: { buffer: { type: "disk", dir: "/srv/spool" } } } });
+    expect(d.apps.edgeAgent.buffer).toEqual({ type: "disk", dir: "/srv/spool", maxBytes: "1G" });
+    expect(explain("apps.edgeAgent.buffer.dir")).toMatchObject({ type: "string", required: false });
+    expect(explain("apps.edgeAgent.buffer.dir").description).toContain("<eve.checkpointDir>/spool");
+  });
+
+  it("rejects an empty directory", async () => {
+    const e = await configError(() => parseConfig({ version: 1, project: { name: "x" }, apps: { edgeAgent: { buffer: { type: "disk", dir: "" } } } }));
+    expect(e.issues[0]?.path).toBe("apps.edgeAgent.buffer.dir");
   });
 });
 

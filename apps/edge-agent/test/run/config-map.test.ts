@@ -116,6 +116,12 @@ describe("buffer, connectivity and throttle settings", () => {
     expect((await runSettingsFromConfig(spool, { baseDir: dir, env: {}, secrets: {} })).bufferOptions).toEqual({ type: "disk", dir: join(dir, "spool"), maxBytes: 64 * 1024 ** 2 });
     const defaults = parseConfig({ version: 1, project: { name: "x" } });
     expect((await runSettingsFromConfig(defaults, { baseDir: dir, env: {}, secrets: {} })).bufferOptions).toMatchObject({ dir: "/var/lib/soc/edge-agent/spool" });
+    // `dir` omitted under an explicit disk buffer: beside the checkpoints too.
+    const noDir = parseConfig({ version: 1, project: { name: "x" }, apps: { edgeAgent: { eve: { checkpointDir: "/srv/soc" }, buffer: { type: "disk", maxBytes: "64M" } } } });
+    expect((await runSettingsFromConfig(noDir, { baseDir: dir, env: {}, secrets: {} })).bufferOptions).toEqual({ type: "disk", dir: "/srv/soc/spool", maxBytes: 64 * 1024 ** 2 });
+    // An explicit dir is kept as written, whatever the checkpoint dir.
+    const explicit = parseConfig({ version: 1, project: { name: "x" }, apps: { edgeAgent: { eve: { checkpointDir: "/srv/soc" }, buffer: { type: "disk", dir: "/var/lib/soc/edge-agent/spool" } } } });
+    expect((await runSettingsFromConfig(explicit, { baseDir: dir, env: {}, secrets: {} })).bufferOptions).toMatchObject({ dir: "/var/lib/soc/edge-agent/spool" });
   });
 
   it("resolves the Redis buffer URL from a secret reference", async () => {

@@ -54,7 +54,11 @@ export const Shipper = z.strictObject({
 export const Buffer = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("disk"),
-    dir: z.string().default("/var/lib/soc/edge-agent/spool"),
+    dir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Spool directory (one agent per directory; relative to the config file). Default: <eve.checkpointDir>/spool, beside the checkpoints it goes with."),
     maxBytes: Memory.default("1G"),
   }),
   z.strictObject({
@@ -77,7 +81,7 @@ export const EdgeAgent = z.strictObject({
   sensorId: z.string().min(1).optional().describe("Sensor identity in document ids and fields (default: host.name or project.name)."),
   eve: EveInput.prefault({}),
   shipper: Shipper.prefault({}),
-  buffer: Buffer.default({ type: "disk", dir: "/var/lib/soc/edge-agent/spool", maxBytes: "1G" }),
+  buffer: Buffer.default({ type: "disk", maxBytes: "1G" }),
   connectivity: z
     .strictObject({
       interval: Duration.default("10s"),
