@@ -70,7 +70,9 @@ export function combinedTestCount(enabled: Readonly<EnabledModels>): number {
  *    production set): while the adaptive model takes part in the point test, the deviation `|x − baseline|`
  *    relative to the long-run mean `|x|` is calibrated by its own history too, and the point p-value is the
  *    larger of the two — a burst as large *in series units* as ones the series has made before (a cron job
- *    on an idle disk) is not rare, however far the scale has collapsed between bursts. The `m` enabled tests (4 with every model on, see
+ *    on an idle disk) is not rare, however far the scale has collapsed between bursts. When the seasonal
+ *    model decides alone, its own deviation from the bucket forecast gets the same check (a second
+ *    calibrator, same options; needs the adaptive model for the level). The `m` enabled tests (4 with every model on, see
  *    {@link combinedTestCount}) are combined with a Bonferroni bound `p = m·min(pᵢ)`, and
  *    `score = L/(L+halfLog10)` with `L = max(0, -log10 p)`. Thresholds on the score are therefore
  *    comparable across series of any unit or noise level.
@@ -100,6 +102,7 @@ export class CombinedDetector {
   private readonly cusumRarity: RarityCalibrator | undefined;
   private readonly flatRarity: RarityCalibrator | undefined;
   private readonly recurrence: RarityCalibrator | undefined;
+  private readonly seasonalRecurrence: RarityCalibrator | undefined;
   private readonly likelihood: SurpriseLikelihood | undefined;
   private readonly weekly: SeasonalDetector | undefined;
   private readonly log10Tests: number;
@@ -157,6 +160,9 @@ export class CombinedDetector {
       ? new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: 2 * params.cusum.k })
       : undefined;
     this.recurrence = e.adaptive && params.recurrence ? new RarityCalibrator(params.recurrence) : undefined;
+    // the seasonal deviation is normalised by the adaptive model's long-run level, so it needs both models
+    this.seasonalRecurrence =
+      e.adaptive && e.seasonal && params.recurrence ? new RarityCalibrator(params.recurrence) : undefined;
     this.likelihood = point ? new SurpriseLikelihood(params.likelihood) : undefined;
     this.flatRarity = e.flatline
       ? new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: params.flatline.nullTailRate })
@@ -228,6 +234,11 @@ export class CombinedDetector {
           const u = Math.abs(adaptive.deviation) / Math.max(adaptive.meanAbsLevel, 1e-12);
           const pU = this.recurrence.observe(u);
           if (adaptiveDecides && pU > pMin) pMin = pU;
+          if (this.seasonalRecurrence && seasonalReady && best) {
+            const v = Math.abs(best.deviation) / Math.max(adaptive.meanAbsLevel, 1e-12);
+            const pV = this.seasonalRecurrence.observe(v);
+            if (!adaptiveDecides && pV > pMin) pMin = pV;
+          }
         }
       }
       if (cusum && this.cusumRarity && (pointReady || this.pointRarity === undefined)) {
@@ -293,6 +304,7 @@ export class CombinedDetector {
       (this.cusumRarity?.stateSize() ?? 0) +
       (this.flatRarity?.stateSize() ?? 0) +
       (this.recurrence?.stateSize() ?? 0) +
+      (this.seasonalRecurrence?.stateSize() ?? 0) +
       (this.likelihood?.stateSize() ?? 0) +
       5
     );

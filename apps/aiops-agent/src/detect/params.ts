@@ -56,6 +56,8 @@ export interface DetectorParams {
    * relative to the long-run mean absolute level is calibrated by its own history, and while the adaptive
    * model takes part in the point test its p-value is `max(p_z, p_recurrence)` — an excursion as large, in
    * series units, as ones this series has made before is not rare however small the scale has become.
+   * When the seasonal model decides alone, its deviation from the bucket forecast (same normalisation, own
+   * history) is checked the same way. Needs the adaptive model (its long-run level is the unit).
    */
   recurrence?: Required<RarityOptions> | undefined;
   /** Calibration of each test statistic into a tail probability under the series' own history. */

@@ -83,6 +83,8 @@ export class SeasonalDetector {
   z = 0;
   /** Signed residual of the last sample in scale units (0 during warm-up); `z = |residual|` unless phase tolerance lowered it. */
   residual = 0;
+  /** Deviation of the last sample from its own bucket's forecast, series units (0 during warm-up). */
+  deviation = 0;
   /** Non-finite samples seen (ignored). */
   invalidPoints = 0;
 
@@ -151,6 +153,7 @@ export class SeasonalDetector {
       this.invalidPoints += 1;
       this.z = 0;
       this.residual = 0;
+      this.deviation = 0;
       return 0;
     }
     const b = this.bucketOf(t);
@@ -165,6 +168,7 @@ export class SeasonalDetector {
     const sigma = this.bucketSigma(b, globalSigma);
     const r = x - this.level - s;
     this.residual = seen > 0 && this.readyAt(t) ? r / sigma : 0;
+    this.deviation = this.residual === 0 ? 0 : r;
     this.z = Math.abs(this.residual);
     // phase tolerance: the sample may belong to a neighbouring slice (jittery or drifting schedules)
     for (let d = 1; d <= this.o.phaseTolerance && this.z > 0; d++) {
@@ -193,6 +197,6 @@ export class SeasonalDetector {
 
   /** Number of numeric state slots (constant for a given `buckets`; for memory-bound checks). */
   stateSize(): number {
-    return this.season.length + this.scale.length + this.visits.length + 7;
+    return this.season.length + this.scale.length + this.visits.length + 8;
   }
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { AdaptiveDetector, CombinedDetector, DEFAULT_DETECTOR_PARAMS, RarityCalibrator } from "../../src/detect/index.js";
-import { makeSeries } from "../helpers/synth.js";
+import {
+  AdaptiveDetector,
+  CombinedDetector,
+  DEFAULT_DETECTOR_PARAMS,
+  DEFAULT_SEASONAL_OPTIONS,
+  RarityCalibrator,
+  SeasonalDetector,
+} from "../../src/detect/index.js";
+import { PER_DAY, STEP_MS, T0, daily, makeSeries } from "../helpers/synth.js";
 
 const P = DEFAULT_DETECTOR_PARAMS;
 const N = 4000;
@@ -57,5 +64,25 @@ describe("AdaptiveDetector deviation and level", () => {
     expect(a.deviation).toBeCloseTo(5, 6);
     a.update(501, Number.NaN);
     expect(a.deviation).toBe(0);
+  });
+});
+
+describe("SeasonalDetector deviation", () => {
+  it("is 0 during warm-up, then the deviation from the bucket forecast before the sample (series units)", () => {
+    const d = new SeasonalDetector();
+    const n = (DEFAULT_SEASONAL_OPTIONS.warmupPeriods + 1) * PER_DAY;
+    let sawZeroEarly = true;
+    for (let i = 0; i < n; i++) {
+      const t = T0 + i * STEP_MS;
+      d.update(t, daily(i, 0));
+      if (i < PER_DAY && d.deviation !== 0) sawZeroEarly = false;
+    }
+    expect(sawZeroEarly).toBe(true);
+    const t = T0 + n * STEP_MS;
+    const f = d.forecast(t);
+    d.update(t, f + 7);
+    expect(d.deviation).toBeCloseTo(7, 6);
+    d.update(t + STEP_MS, Number.NaN);
+    expect(d.deviation).toBe(0);
   });
 });
