@@ -103,6 +103,7 @@ export class CombinedDetector {
   private readonly flatRarity: RarityCalibrator | undefined;
   private readonly recurrence: RarityCalibrator | undefined;
   private readonly seasonalRecurrence: RarityCalibrator | undefined;
+  private readonly recurrenceMin: number;
   private readonly likelihood: SurpriseLikelihood | undefined;
   private readonly weekly: SeasonalDetector | undefined;
   private readonly log10Tests: number;
@@ -160,6 +161,7 @@ export class CombinedDetector {
       ? new RarityCalibrator({ ...params.rarity, prior: "exponential", priorRate: 2 * params.cusum.k })
       : undefined;
     this.recurrence = e.adaptive && params.recurrence ? new RarityCalibrator(params.recurrence) : undefined;
+    this.recurrenceMin = params.recurrence?.zMin ?? Infinity;
     // the seasonal deviation is normalised by the adaptive model's long-run level, so it needs both models
     this.seasonalRecurrence =
       e.adaptive && e.seasonal && params.recurrence ? new RarityCalibrator(params.recurrence) : undefined;
@@ -233,11 +235,12 @@ export class CombinedDetector {
         if (this.recurrence && adaptive) {
           const u = Math.abs(adaptive.deviation) / Math.max(adaptive.meanAbsLevel, 1e-12);
           const pU = this.recurrence.observe(u);
-          if (adaptiveDecides && pU > pMin) pMin = pU;
+          // below zMin the calibrator has no resolution (it would answer p = 1): the point test decides alone
+          if (adaptiveDecides && u >= this.recurrenceMin && pU > pMin) pMin = pU;
           if (this.seasonalRecurrence && seasonalReady && best) {
             const v = Math.abs(best.deviation) / Math.max(adaptive.meanAbsLevel, 1e-12);
             const pV = this.seasonalRecurrence.observe(v);
-            if (!adaptiveDecides && pV > pMin) pMin = pV;
+            if (!adaptiveDecides && v >= this.recurrenceMin && pV > pMin) pMin = pV;
           }
         }
       }

@@ -86,3 +86,18 @@ describe("SeasonalDetector deviation", () => {
     expect(d.deviation).toBe(0);
   });
 });
+
+describe("recurrence check resolution", () => {
+  it("leaves excursions below recurrence.zMin of the level to the point test: a 50-sigma step of 0.5 % of the level still alerts", () => {
+    // level 1000, noise 0.1: +5 is 0.5 % of the level (below zMin 1 %) but 50 sigma
+    const s = makeSeries(2000, 4, (i, e) => 1000 + 0.1 * e + (i === 1500 ? 5 : 0));
+    const det = new CombinedDetector();
+    const alerts: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      det.update(s.t[i] ?? 0, s.x[i] ?? 0);
+      if (det.last.alert) alerts.push(i);
+    }
+    expect(P.recurrence?.zMin).toBeGreaterThan(5 / 1000);
+    expect(alerts).toContain(1500);
+  });
+});
