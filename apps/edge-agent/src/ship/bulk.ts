@@ -29,14 +29,57 @@ export interface BulkDoc {
  */
 export type BulkOpType = "index" | "create";
 
+/** Action-line heads cached per op type: `{"<op>":{"_index":"<index>","_id":"`. */
+const ACTION_HEADS: Record<BulkOpType, Map<string, Buffer>> = { index: new Map(), create: new Map() };
+/** Bound on cached heads per op type (index names change daily, so a long-running agent would otherwise grow). */
+const ACTION_HEAD_CACHE_MAX = 4096;
+/** `"}}` + `\n`, closing the action line after the id. */
+const ACTION_TAIL_BYTES = 4;
+
+/**
+ * The action line up to the id, as bytes, from a small per-op cache: one `Map` lookup per document instead of
+ * three string encodings (the hot path of {@link buildBulkBody} and {@link bulkActionBytes}).
+ */
+function actionHead(opType: BulkOpType, index: string): Buffer {
+  const cache = ACTION_HEADS[opType];
+  let head = cache.get(index);
+  if (head === undefined) {
+    if (cache.size >= ACTION_HEAD_CACHE_MAX) cache.clear();
+    head = Buffer.from(`{"${opType}":{"_index":"${index}","_id":"`, "utf8");
+    cache.set(index, head);
+  }
+  return head;
+}
+
+/** Length of `s` when it is pure ASCII (then also its UTF-8 byte length), else -1. Ids are base64url: ASCII. */
+function asciiLength(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return -1;
+  return s.length;
+}
+
+/** Writes `id` at `o` as UTF-8 and returns the bytes written; ASCII (every generated id) by a plain loop. */
+function writeId(body: Buffer, id: string, o: number): number {
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c > 0x7f) return body.write(id, o, "utf8"); // rewrites from the start: same offset, same bytes before
+    body[o + i] = c;
+  }
+  return id.length;
+}
+
 /** Bytes the action line adds for a document in {@link buildBulkBody} (for batch size accounting). */
 export function bulkActionBytes(opType: BulkOpType, index: string, id: string): number {
   // {"<op>":{"_index":"<index>","_id":"<id>"}}\n
-  return opType.length + Buffer.byteLength(index, "utf8") + Buffer.byteLength(id, "utf8") + 28;
+  const idBytes = asciiLength(id);
+  return actionHead(opType, index).length + (idBytes >= 0 ? idBytes : Buffer.byteLength(id, "utf8")) + ACTION_TAIL_BYTES;
 }
 
 /**
  * Builds a `_bulk` NDJSON body with at most one allocation.
+ *
+ * Each action line is copied from a cached head per (op type, index) (see `actionHead`), the id written byte by
+ * byte, and the raw line copied with `TypedArray.set` (no intermediate view, unlike `Buffer.copy` of a slice):
+ * about half the CPU of encoding the three strings per document. The bytes are identical (golden-tested).
  *
  * @param docs - documents in order; response item `i` will refer to `docs[i]`.
  * @param opType - `"index"` (default) or `"create"`.
@@ -46,18 +89,22 @@ export function bulkActionBytes(opType: BulkOpType, index: string, id: string): 
  * @returns the body, ending with `\n`; an empty Buffer for no documents.
  */
 export function buildBulkBody(docs: readonly BulkDoc[], opType: BulkOpType = "index", scratch?: Buffer): Buffer {
-  const head = `{"${opType}":{"_index":"`;
   let total = 0;
   for (const d of docs) total += bulkActionBytes(opType, d.index, d.id) + d.raw.length + 1;
   const body = scratch !== undefined && scratch.length >= total ? scratch.subarray(0, total) : Buffer.allocUnsafe(total);
   let o = 0;
   for (const d of docs) {
-    o += body.write(head, o, "latin1");
-    o += body.write(d.index, o, "utf8");
-    o += body.write('","_id":"', o, "latin1");
-    o += body.write(d.id, o, "utf8");
-    o += body.write('"}}\n', o, "latin1");
-    o += d.raw.copy(body, o);
+    const head = actionHead(opType, d.index);
+    body.set(head, o);
+    o += head.length;
+    o += writeId(body, d.id, o);
+    body[o] = 34; // "
+    body[o + 1] = 125; // }
+    body[o + 2] = 125; // }
+    body[o + 3] = 10; // \n
+    o += ACTION_TAIL_BYTES;
+    body.set(d.raw, o);
+    o += d.raw.length;
     body[o++] = 10;
   }
   return body;

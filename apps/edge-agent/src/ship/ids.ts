@@ -74,7 +74,7 @@ export class DocumentIdGenerator {
       this.#scratch.copy(bigger, 0, 0, this.#prefixLength);
       this.#scratch = bigger;
     }
-    raw.copy(this.#scratch, this.#prefixLength);
+    this.#scratch.set(raw, this.#prefixLength); // TypedArray.set: no intermediate view, unlike Buffer.copy
     const digest = hash("sha256", this.#scratch.subarray(0, total), "base64url");
     return this.#idLength === 43 ? digest : digest.slice(0, this.#idLength);
   }

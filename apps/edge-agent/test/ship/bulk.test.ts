@@ -34,6 +34,19 @@ describe("buildBulkBody", () => {
     expect(buildBulkBody(docs, "index", small).buffer).not.toBe(small.buffer);
   });
 
+  it("writes non-ASCII index names and ids as UTF-8 and counts their bytes", () => {
+    const docs = [
+      { index: "ids-é", id: "aé€😀z", raw: Buffer.from("{}") },
+      { index: "ids-é", id: "plain", raw: Buffer.from('{"b":2}') },
+    ];
+    const expected = `{"index":{"_index":"ids-é","_id":"aé€😀z"}}\n{}\n{"index":{"_index":"ids-é","_id":"plain"}}\n{"b":2}\n`;
+    const body = buildBulkBody(docs);
+    expect(body.toString("utf8")).toBe(expected);
+    expect(body.length).toBe(Buffer.byteLength(expected));
+    expect(bulkActionBytes("index", "ids-é", "aé€😀z")).toBe(Buffer.byteLength('{"index":{"_index":"ids-é","_id":"aé€😀z"}}\n'));
+    expect(bulkActionBytes("create", "x", "y")).toBe(Buffer.byteLength('{"create":{"_index":"x","_id":"y"}}\n'));
+  });
+
   it("supports create and an empty batch", () => {
     const body = buildBulkBody([{ index: "i", id: "x", raw: Buffer.from("{}") }], "create").toString();
     expect(body).toBe('{"create":{"_index":"i","_id":"x"}}\n{}\n');
