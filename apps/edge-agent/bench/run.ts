@@ -9,8 +9,11 @@
  *   loopback HTTP to `bench/bulk-sink.ts`, a separate process on `--sink-core`; the run ends when every event is
  *   acknowledged and the checkpoint written. Reported: events/s and MiB/s of EVE input over the process's whole
  *   life (startup included) and over the shipping phase (first request → last response at the sink), agent CPU
- *   seconds, peak RSS (`VmHWM` of /proc/<pid>/status). Best of `--runs`. Also run with compression off, and
- *   with the V8 flags the README recommends for launching the agent (`gzipWithRecommendedNodeFlags`).
+ *   seconds, peak RSS (`VmHWM` of /proc/<pid>/status; the agent re-executes itself with `EDGE_RUN_TUNING` under the
+ *   same pid, and VmHWM restarts with the new image). Best of `--runs`. Also run with compression off, and
+ *   without the start-up tuning (`gzipUntuned`: `SOC_LAUNCH_TUNING=off`, for comparison).
+ *   With `--mem-breakdown`, `bench/mem-probe.ts` is preloaded into the agent and each run reports `memoryPeakMiB`:
+ *   peaks of `process.memoryUsage()` and of the V8 heap spaces (what the RSS is made of).
  * - `rawForward`: `bench/raw-forward.ts` — the same tailer, splitter and `_bulk` transport with no validation, no
  *   ids and no acknowledgement tracking — measured the same way; `validationCostRatio*` = agent CPU / raw CPU.
  * - `latency`: the agent in daemon mode follows a file that the bench appends to at a fixed rate (each line
@@ -21,11 +24,11 @@
  *   installed) on the agent core.
  *
  * Flags: --mb (default 500), --runs (2), --data-dir, --agent-core (0), --sink-core (1), --rates (10000,50000 events/s),
- * --latency-seconds (10), --skip e2e,latency,core,buffer,nogzip,flags,raw, --cli (another build of the binary, for comparisons), --log-level
+ * --latency-seconds (10), --skip e2e,latency,core,buffer,nogzip,untuned,raw, --mem-breakdown, --cli (another build of the binary, for comparisons), --log-level
  * (default `info`, the agent's own default: its logs go to stderr as they would in production). Needs Linux (`taskset`, /proc).
  */
 import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +48,7 @@ const { values: args } = parseArgs({
     skip: { type: "string", default: "" },
     cli: { type: "string" },
     "log-level": { type: "string", default: "info" },
+    "mem-breakdown": { type: "boolean", default: false },
   },
 });
 const skip = new Set(args.skip.split(",").filter(Boolean));
@@ -58,8 +62,6 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const MiB = 1024 * 1024;
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const r2 = (x: number): number => Math.round(x * 100) / 100;
-/** V8 flags the README recommends for launching the agent (young generation 2 MiB per semi-space). */
-const RECOMMENDED_NODE_FLAGS = ["--max-semi-space-size=2"];
 
 interface SinkStats {
   requests: number;
@@ -117,7 +119,7 @@ interface RunSummaryJson {
 }
 
 /** What to run for one end-to-end pass. */
-type Mode = { kind: "agent"; compression: boolean; nodeFlags: readonly string[] } | { kind: "raw-forward"; compression: boolean };
+type Mode = { kind: "agent"; compression: boolean; tuned: boolean } | { kind: "raw-forward"; compression: boolean };
 
 let passes = 0;
 
@@ -128,12 +130,16 @@ async function endToEnd(work: string, evePath: string, mode: Mode, n: number) {
   const config = await writeConfig(dir, sink.url, evePath, mode.compression);
   const t0 = Date.now();
   const runArgs = ["run", "--config", config, "--once", "--json", "--no-index-setup", "--log-level", args["log-level"]];
+  const memOut = join(dir, "mem.json");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...(mode.kind === "agent" && !mode.tuned ? { SOC_LAUNCH_TUNING: "off" } : {}),
+    ...(args["mem-breakdown"] ? { NODE_OPTIONS: `${process.env["NODE_OPTIONS"] ?? ""} --import=${join(app, "bench/mem-probe.mjs")}`.trim(), EDGE_BENCH_MEM_OUT: memOut } : {}),
+  };
   const child =
     mode.kind === "raw-forward"
-      ? start(process.execPath, [join(here, "raw-forward.js"), "--file", evePath, "--url", sink.url, ...(mode.compression ? ["--gzip"] : [])], { core: AGENT_CORE, cwd: dir })
-      : mode.nodeFlags.length > 0
-        ? start(process.execPath, [...mode.nodeFlags, cli, ...runArgs], { core: AGENT_CORE, cwd: dir })
-        : start(cli, runArgs, { core: AGENT_CORE, cwd: dir }); // as the bin starts: #!/usr/bin/env node
+      ? start(process.execPath, [join(here, "raw-forward.js"), "--file", evePath, "--url", sink.url, ...(mode.compression ? ["--gzip"] : [])], { core: AGENT_CORE, cwd: dir, env })
+      : start(cli, runArgs, { core: AGENT_CORE, cwd: dir, env }); // as the bin starts: #!/usr/bin/env node
   const sampler = sampleProc(child.pid);
   const exit = await child.exited;
   const wallSeconds = (Date.now() - t0) / 1000;
@@ -157,9 +163,10 @@ async function endToEnd(work: string, evePath: string, mode: Mode, n: number) {
     deadLettered = summary.events.deadLettered;
   }
   const shipSeconds = (s.lastResponseAt - s.firstRequestAt) / 1000;
+  const mem = args["mem-breakdown"] ? (JSON.parse(await readFile(memOut, "utf8")) as { execArgv: string[]; peakMiB: Record<string, number> }) : undefined;
   return {
     compression: mode.compression,
-    ...(mode.kind === "agent" && mode.nodeFlags.length > 0 ? { nodeFlags: mode.nodeFlags } : {}),
+    ...(mode.kind === "agent" ? { launchTuning: mode.tuned } : {}),
     events,
     deadLettered,
     inputBytes,
@@ -175,6 +182,7 @@ async function endToEnd(work: string, evePath: string, mode: Mode, n: number) {
     eventsPerCpuSecond: Math.round(events / proc.cpuSeconds),
     peakRssBytes: proc.vmHwmBytes,
     peakRssMiB: r1(proc.vmHwmBytes / MiB),
+    ...(mem ? { nodeFlags: mem.execArgv, memoryPeakMiB: mem.peakMiB } : {}),
   };
 }
 
@@ -241,9 +249,9 @@ try {
     }
     return { ...(b as E2E), eventsPerSecAllRuns: all };
   };
-  const gz = skip.has("e2e") ? null : await best({ kind: "agent", compression: true, nodeFlags: [] });
-  const plain = skip.has("nogzip") || skip.has("e2e") ? null : await best({ kind: "agent", compression: false, nodeFlags: [] });
-  const flagged = skip.has("flags") || skip.has("e2e") ? null : await best({ kind: "agent", compression: true, nodeFlags: RECOMMENDED_NODE_FLAGS });
+  const gz = skip.has("e2e") ? null : await best({ kind: "agent", compression: true, tuned: true });
+  const plain = skip.has("nogzip") || skip.has("e2e") ? null : await best({ kind: "agent", compression: false, tuned: true });
+  const untuned = skip.has("untuned") || skip.has("e2e") ? null : await best({ kind: "agent", compression: true, tuned: false });
   const rawGz = skip.has("raw") || skip.has("e2e") ? null : await best({ kind: "raw-forward", compression: true });
   const rawPlain = skip.has("raw") || skip.has("nogzip") || skip.has("e2e") ? null : await best({ kind: "raw-forward", compression: false });
   const lat = [];
@@ -266,7 +274,7 @@ try {
           eventsPerCpuSecond: gz ? gz.eventsPerCpuSecond >= targets.eventsPerSec : null,
           peakRss: gz ? gz.peakRssMiB < targets.peakRssMiB : null,
         },
-        endToEnd: { gzip: gz, noCompression: plain, gzipWithRecommendedNodeFlags: flagged },
+        endToEnd: { gzip: gz, noCompression: plain, gzipUntuned: untuned },
         rawForward: {
           note: "same tailer, line splitter and _bulk transport, no JSON validation, no ids, no ack tracking (bench/raw-forward.ts)",
           gzip: rawGz,

@@ -11,16 +11,18 @@ import type { LaunchTuning } from "@soc/metrics/launch";
  * (TurboFan, Maglev) stay on: `--no-opt --no-maglev` would cost most of its throughput.
  *
  * - `--max-semi-space-size=2`: Node 24 on a host with several GiB of RAM lets each of the young generation's two
- *   semi-spaces grow to 64 MiB. The agent allocates fast (one object and one id string per event), so the young
- *   generation grows to its limit at once and stays committed: `new_space` measured 128 MiB of the 305 MiB peak
- *   RSS of `pnpm --filter edge-agent bench` (500 MiB of real EVE, `--once`, gzip). At 2 MiB per semi-space it
- *   is 4.8 MiB; peak RSS fell to 225 MiB at an unchanged rate of events per CPU-second within run-to-run noise
- *   (see the README's Performance section for the repeated runs). 4 MiB measured the same RSS (227 MiB) and
- *   no better throughput, so the smaller value is used. https://v8.dev/blog/orinoco-parallel-scavenger
- * - `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates (V8's platform workers, libuv's pool: zlib for
- *   the gzip of `_bulk` bodies runs there) its own malloc arena of up to 64 MiB; two arenas bound that
- *   (https://www.gnu.org/software/libc/manual/html_node/Memory-Allocation-Tunables.html, `glibc.malloc.arena_max`).
- *   Ignored by other C libraries.
+ *   semi-spaces grow to 64 MiB. The agent allocates fast (objects and an id string per event), so the young
+ *   generation reaches that at once and stays committed: `new_space` measured 128 MiB of a ~300 MiB peak RSS in the
+ *   500 MiB `--once` gzip benchmark (`pnpm --filter edge-agent bench`). Three interleaved rounds on a shared 2-vCPU
+ *   VM (Node 24.22, load 3–6 from other jobs), untuned / 2 / 4 / 8 MiB per semi-space: peak RSS 292–315 /
+ *   191–193 / 196–226 / 204–228 MiB; events per CPU-second 105.8k–135.3k / 122.8k–142.7k / 109.2k–139.2k /
+ *   104.3k–138.4k. 2 MiB was at least as fast as untuned in every round (more, smaller scavenges cost no more
+ *   than touching a 128 MiB young generation), and the smallest RSS. https://v8.dev/blog/orinoco-parallel-scavenger
+ * - `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates (V8's platform workers doing concurrent marking
+ *   and sweeping, libuv's pool doing the file reads) its own malloc arena of up to 64 MiB; two arenas bound that
+ *   (https://www.gnu.org/software/libc/manual/html_node/Memory-Allocation-Tunables.html, `glibc.malloc.arena_max`),
+ *   as in the stack's `DAEMON_TUNING`. Not measured apart from the flag above (both are applied together); ignored
+ *   by other C libraries.
  *
  * `SOC_LAUNCH_TUNING=off` turns the re-execution off; a flag the operator gives (on the command line or in
  * `NODE_OPTIONS`, e.g. `--max-semi-space-size=8`) or a variable already set wins over these values.
