@@ -4,6 +4,9 @@
  * - Append-only segment files of checksummed, length-prefixed frames (`spool-codec.ts`), rolled at
  *   `segmentBytes`. Concurrent `append` calls are written together and fsynced once (group commit); each call
  *   resolves after the `fdatasync(2)` covering it. `fsync: false` skips the syncs (benchmarks, tmpfs).
+ * - A failed write (disk full, EIO, EACCES) rejects every queued append with `SpoolIoError` and is taken back
+ *   (segments it created deleted, the segment truncated to its durable length), so a later append can succeed once
+ *   the cause is gone; only if that repair fails too does the spool refuse appends until it is reopened.
  * - The first unacknowledged sequence number, and the ranges acknowledged out of order above it, are kept in
  *   `ack.json`, replaced atomically (`spool-files.ts`) after every acknowledgement and once more on `close` (so a
  *   clean stop never re-delivers an acknowledged entry, even after a failed ack write or with acks above a gap).
@@ -15,7 +18,7 @@
  * One process per directory: the spool takes no lock, the agent's single instance owns it.
  * @module
  */
-import { open, unlink, type FileHandle } from "node:fs/promises";
+import { open, truncate, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { EventPriority } from "../eve/event-types.js";
 import { Admission } from "./admission.js";
@@ -190,12 +193,22 @@ export class DiskSpool implements DurableBuffer {
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0);
+      const before = { seg: this.#active?.seg, bytes: this.#active?.seg.bytes ?? 0, segments: this.#segments.length };
       try {
         await this.#write(batch);
       } catch (err) {
-        this.#failed = err;
+        // Every queued append fails with it; their sequence numbers are handed out again.
         for (const p of [...batch, ...this.#queue.splice(0)]) p.reject(err);
-        return;
+        this.#nextSeq = this.#durableSeq;
+        this.#pendingBytes = 0;
+        try {
+          await this.#undo(before);
+        } catch {
+          this.#failed = err; // the tail stays uncertain: refuse appends until a reopen repairs it
+          for (const p of this.#queue.splice(0)) p.reject(err);
+          return;
+        }
+        continue;
       }
       for (const p of batch) p.resolve();
     }
@@ -209,7 +222,7 @@ export class DiskSpool implements DurableBuffer {
       let o = 0;
       while (o < p.bytes.length) {
         try {
-          o += (await active.fh.write(p.bytes, o, p.bytes.length - o)).bytesWritten;
+          o += (await active.fh.write(p.bytes, o, p.bytes.length - o, active.seg.bytes + o)).bytesWritten;
         } catch (err) {
           throw new SpoolIoError("append", active.seg.path, err);
         }
@@ -229,6 +242,37 @@ export class DiskSpool implements DurableBuffer {
       this.#used += p.bytes.length;
       this.#depthBytes += p.bytes.length;
       this.#durableSeq = p.firstSeq + p.count;
+    }
+  }
+
+  /**
+   * Takes back the non-durable part of a failed write batch (e.g. ENOSPC, EIO, EACCES): deletes segments it created
+   * and truncates the segment it started in to its durable length, so the next append can try again.
+   *
+   * @throws the file-system error when that is not possible.
+   */
+  async #undo(before: { seg: SpoolSegment | undefined; bytes: number; segments: number }): Promise<void> {
+    for (const seg of this.#segments.splice(before.segments)) {
+      if (this.#active?.seg === seg) {
+        const fh = this.#active.fh;
+        this.#active = undefined;
+        await fh.close();
+      }
+      await this.#reader.release(seg);
+      await unlink(seg.path).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== "ENOENT") throw err;
+      });
+    }
+    const seg = before.seg;
+    if (!seg || !this.#segments.includes(seg)) return; // none, or reclaimed meanwhile (all acknowledged)
+    await this.#reader.release(seg);
+    if (this.#active?.seg === seg) await this.#active.fh.truncate(before.bytes);
+    else await truncate(seg.path, before.bytes);
+    seg.bytes = before.bytes;
+    if (this.#active === undefined && seg.bytes === 0) {
+      // Empty and closed: a new segment would take its name. Remove it.
+      this.#segments.splice(this.#segments.indexOf(seg), 1);
+      await unlink(seg.path);
     }
   }
 
@@ -253,10 +297,11 @@ export class DiskSpool implements DurableBuffer {
     } catch (err) {
       throw new SpoolIoError("append", seg.path, err);
     }
-    if (this.#fsync) await fsyncDir(this.#dir);
+    const active = { seg, fh };
     this.#segments.push(seg);
-    this.#active = { seg, fh };
-    return this.#active;
+    this.#active = active;
+    if (this.#fsync) await fsyncDir(this.#dir);
+    return active;
   }
 
   /** @inheritdoc */

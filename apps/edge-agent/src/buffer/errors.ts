@@ -46,8 +46,9 @@ export class BufferOptionsError extends BufferError {
 }
 
 /**
- * A file-system operation of the disk spool failed. After a failed append the spool refuses further appends
- * (the segment tail is uncertain): close it and open it again, recovery truncates any torn tail.
+ * A file-system operation of the disk spool failed. A failed append is taken back (see `DiskSpool`) and may be
+ * retried; if that cannot be done either, the spool refuses further appends (the segment tail is uncertain): close
+ * it and open it again, recovery truncates any torn tail.
  */
 export class SpoolIoError extends BufferError {
   override readonly name = "SpoolIoError";

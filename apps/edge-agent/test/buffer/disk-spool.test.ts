@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vites
 import { DiskSpool, type DiskSpoolOptions, type SpoolWarning } from "../../src/buffer/disk-spool.js";
 import { BufferClosedError, BufferFullError, BufferOptionsError, SpoolIoError } from "../../src/buffer/errors.js";
 import { frameSize } from "../../src/buffer/spool-codec.js";
+import { segmentName } from "../../src/buffer/spool-files.js";
 import { buildBulkBody } from "../../src/ship/bulk.js";
 import type { BufferEntry, BufferRecord } from "../../src/buffer/types.js";
 import type { IngestItem } from "../../src/pipeline/ingest.js";
@@ -149,6 +150,23 @@ describe("DiskSpool", () => {
     const again = await spool();
     expect(again.stats().depthEvents).toBe(0);
     expect(await again.read(10)).toEqual([]);
+  });
+
+  it("takes back a failed append (a new segment file cannot be created): appends succeed again once the cause is gone", async () => {
+    const s = await spool({ segmentBytes: 200 });
+    await s.append(range(0, 3));
+    const obstacle = join(dir, segmentName(3));
+    await mkdir(obstacle); // the next segment's name is taken: open(…, "wx") fails
+    await expect(s.append(range(3, 5))).rejects.toBeInstanceOf(SpoolIoError);
+    await expect(s.append(range(3, 5))).rejects.toBeInstanceOf(SpoolIoError); // still failing: retried, not stuck
+    await rm(obstacle, { recursive: true });
+    await s.append(range(3, 5));
+    expect(s.stats().depthEvents).toBe(5);
+    expect(ns(await s.read(10))).toEqual([0, 1, 2, 3, 4]);
+    await s.close();
+    const again = await spool({ segmentBytes: 200 });
+    expect(ns(await again.read(10))).toEqual([0, 1, 2, 3, 4]);
+    expect(warnings).toEqual([]);
   });
 
   it("truncates a torn tail on open, reports it, and keeps every whole record", async () => {

@@ -113,7 +113,7 @@ async function openWaiting(options: BufferOptions, log: Pick<Logger, "warn" | "e
 }
 
 /**
- * Builds the `shipping` plug of `runAgent` for the daemon (not for `--once`, which ships directly).
+ * Builds the `shipping` plug of `runAgent` for the daemon (`--once` uses `onceShipping` of `once-drain.ts`).
  *
  * @param options - overrides and tuning; see {@link BufferedShippingOptions}.
  * @returns the plug; it waits for an unreachable Redis or an unusable spool directory (until `ctx.stop`), and throws (rejects) when the buffer
