@@ -28,37 +28,11 @@ import { encodeFrames, FRAME_HEADER_BYTES, PAYLOAD_FIXED_BYTES } from "./spool-c
 import { fsyncDir, segmentName, writeAckFile } from "./spool-files.js";
 import { SpoolReader, type InFlight } from "./spool-reader.js";
 import { recoverSpool, type SpoolSegment, type SpoolWarning } from "./spool-recovery.js";
+import type { DiskSpoolOptions, SpoolLoss } from "./spool-options.js";
 import type { BufferEntry, BufferHandle, BufferRecord, BufferStats, DurableBuffer } from "./types.js";
 
 export type { SpoolWarning } from "./spool-recovery.js";
-
-/** Options of {@link DiskSpool.open}. Sizes in bytes. */
-export interface DiskSpoolOptions {
-  /** Spool directory (created if missing). Config: `buffer.dir`. */
-  readonly dir: string;
-  /** Bound on live segment bytes. Config: `buffer.maxBytes`. */
-  readonly maxBytes: number;
-  /** fdatasync segments after each append batch and the ack file after each update. Default `true`. */
-  readonly fsync?: boolean;
-  /** Segment size at which a new file is started. Default `maxBytes / 16`, clamped to [64 KiB, 64 MiB]. */
-  readonly segmentBytes?: number;
-  /** Headroom per priority step, as the Batcher's (`admission.ts`). Default 0.1. */
-  readonly reserveFraction?: number;
-  /** Largest record payload (raw line + metadata); bigger length fields read back are treated as damage. Default 16 MiB. */
-  readonly maxRecordBytes?: number;
-  /** Bytes read from a segment per read call. Default 1 MiB. */
-  readonly readChunkBytes?: number;
-  /** Receives repairs on open and damaged frames met while reading (log them, count them). */
-  readonly onWarning?: (warning: SpoolWarning) => void;
-}
-
-/** Counters of data the spool could not deliver, for metrics (monotonic since open). */
-export interface SpoolLoss {
-  /** Records skipped because their frames were damaged (reported through `onWarning`). */
-  readonly records: number;
-  /** Bytes truncated or skipped. */
-  readonly bytes: number;
-}
+export type { DiskSpoolOptions, SpoolLoss } from "./spool-options.js";
 
 interface Pending {
   readonly firstSeq: number;
