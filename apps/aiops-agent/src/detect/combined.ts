@@ -5,7 +5,19 @@ import { FlatlineDetector } from "./flatline.js";
 import { SurpriseLikelihood } from "./likelihood.js";
 import type { DetectorParams, EnabledModels } from "./params.js";
 import { ALL_MODELS_ENABLED, DEFAULT_DETECTOR_PARAMS } from "./params.js";
-import { RarityCalibrator } from "./rarity.js";
+import { RarityCalibrator, gaussianTwoSidedTail } from "./rarity.js";
+
+/** `z` with `gaussianTwoSidedTail(z) = p` (bisection, 50 steps; only on the rare samples that need it). */
+function gaussianTwoSidedTailInverse(p: number): number {
+  let lo = 0;
+  let hi = 40;
+  for (let i = 0; i < 50; i++) {
+    const mid = (lo + hi) / 2;
+    if (gaussianTwoSidedTail(mid) > p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
 import { SeasonalDetector } from "./seasonal.js";
 
 /** The tests {@link CombinedDetector} combines; `none` for a non-finite sample. */
@@ -72,7 +84,9 @@ export function combinedTestCount(enabled: Readonly<EnabledModels>): number {
  *    larger of the two — a burst as large *in series units* as ones the series has made before (a cron job
  *    on an idle disk) is not rare, however far the scale has collapsed between bursts. When the seasonal
  *    model decides alone, its own deviation from the bucket forecast gets the same check (a second
- *    calibrator, same options; needs the adaptive model for the level). The `m` enabled tests (4 with every model on, see
+ *    calibrator, same options; needs the adaptive model for the level). When the recurrence check raises a
+ *    surprising point's p-value (`p_z < 0.01`), the likelihood test is fed the Gaussian surprise of the
+ *    raised p-value instead of the raw one, so a routine burst does not lift the burst test either. The `m` enabled tests (4 with every model on, see
  *    {@link combinedTestCount}) are combined with a Bonferroni bound `p = m·min(pᵢ)`, and
  *    `score = L/(L+halfLog10)` with `L = max(0, -log10 p)`. Thresholds on the score are therefore
  *    comparable across series of any unit or noise level.
@@ -229,8 +243,10 @@ export class CombinedDetector {
     if (finite) {
       // p-values before the sample joins the history (causal), then the history is updated
       let pMin = 1;
+      let likelihoodInput = pointZ;
       if (pointReady && this.pointRarity && this.likelihood) {
         pMin = this.pointRarity.observe(pointZ);
+        const pZ = pMin;
         decidedBy = "point";
         if (this.recurrence && adaptive) {
           const u = Math.abs(adaptive.deviation) / Math.max(adaptive.meanAbsLevel, 1e-12);
@@ -242,6 +258,8 @@ export class CombinedDetector {
             const pV = this.seasonalRecurrence.observe(v);
             if (!adaptiveDecides && v >= this.recurrenceMin && pV > pMin) pMin = pV;
           }
+          // the likelihood test averages the calibrated surprise: a routine burst is no surprise there either
+          if (pMin > pZ && pZ < 0.01) likelihoodInput = Math.min(pointZ, gaussianTwoSidedTailInverse(pMin));
         }
       }
       if (cusum && this.cusumRarity && (pointReady || this.pointRarity === undefined)) {
@@ -259,7 +277,7 @@ export class CombinedDetector {
         }
       }
       if (pointReady && this.likelihood) {
-        const pLikelihood = this.likelihood.update(pointZ);
+        const pLikelihood = this.likelihood.update(likelihoodInput);
         if (pLikelihood < pMin) {
           pMin = pLikelihood;
           decidedBy = "likelihood";

@@ -57,7 +57,9 @@ export interface DetectorParams {
    * model takes part in the point test its p-value is `max(p_z, p_recurrence)` — an excursion as large, in
    * series units, as ones this series has made before is not rare however small the scale has become.
    * When the seasonal model decides alone, its deviation from the bucket forecast (same normalisation, own
-   * history) is checked the same way. Needs the adaptive model (its long-run level is the unit).
+   * history) is checked the same way. When the check raises a surprising point's p-value (`p_z < 0.01`) the
+   * likelihood test averages the Gaussian surprise of the raised p-value instead of the raw surprise.
+   * Needs the adaptive model (its long-run level is the unit).
    */
   recurrence?: Required<RarityOptions> | undefined;
   /** Calibration of each test statistic into a tail probability under the series' own history. */

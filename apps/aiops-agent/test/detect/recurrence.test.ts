@@ -36,6 +36,19 @@ describe("value-level recurrence of the point test (params.recurrence)", () => {
     expect(withCheck.filter((i) => i >= 1000)).toEqual([]);
   });
 
+  it("the likelihood test sees the recalibrated surprise: routine burst pairs rarely reach even the event level", () => {
+    // without feeding the recalibrated surprise to the likelihood test, 33 samples after 1000 reach
+    // eventThreshold (one per pair, the likelihood deciding); with it, 10
+    const s = makeSeries(N, 7, cron);
+    const det = new CombinedDetector();
+    let events = 0;
+    for (let i = 0; i < N; i++) {
+      det.update(s.t[i] ?? 0, s.x[i] ?? 0);
+      if (i >= 1000 && det.last.raw >= P.eventThreshold) events += 1;
+    }
+    expect(events).toBeLessThanOrEqual(12);
+  });
+
   it("a burst larger than every earlier one still alerts on its first sample", () => {
     const big = (i: number, e: number) => cron(i, e) + (i === 3050 ? 60 : 0);
     expect(alertsAt(new CombinedDetector(), big).filter((i) => i >= 1000)).toEqual([3050]);
