@@ -67,7 +67,15 @@ function scanString(b: Buffer, i: number, n: number): number {
   for (;;) {
     // Four bytes per step while none of them stops the fast path (most EVE string bytes are plain ASCII), then
     // byte by byte: same verdict as the byte loop alone, fewer loop iterations.
-    while (i + 3 < n && (STR_STOP[b[i] as number] | STR_STOP[b[i + 1] as number] | STR_STOP[b[i + 2] as number] | STR_STOP[b[i + 3] as number]) === 0) i += 4;
+    while (i + 3 < n) {
+      const stop =
+        (STR_STOP[b[i] as number] as number) |
+        (STR_STOP[b[i + 1] as number] as number) |
+        (STR_STOP[b[i + 2] as number] as number) |
+        (STR_STOP[b[i + 3] as number] as number);
+      if (stop !== 0) break;
+      i += 4;
+    }
     while (i < n && STR_STOP[b[i] as number] === 0) i++;
     if (i >= n) return -1;
     const c = b[i] as number;
