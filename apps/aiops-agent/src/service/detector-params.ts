@@ -9,7 +9,7 @@
  * | config switch | `enabled` | effect |
  * |---|---|---|
  * | `seasonal` | `seasonal` (daily and weekly baselines) | the point surprise and the CUSUM residual come from the adaptive baseline alone (`last.seasonalZ` is `NaN`) |
- * | `adaptive` | `adaptive` | the seasonal model alone gives the point surprise; until it is ready (`seasonal.warmupPeriods` days) the point, likelihood and CUSUM tests do not run (`last.adaptiveZ` is `NaN`) |
+ * | `adaptive` | `adaptive` | the seasonal model alone gives the point surprise; until it is ready (`seasonal.warmupPeriods` days) the point, likelihood and CUSUM tests do not run (`last.adaptiveZ` is `NaN`); the value-level recurrence check (`params.recurrence`, whose unit is the adaptive long-run level) is off too |
  * | `changePoint` | `cusum` and `flatline` | only the point and likelihood tests score (Bonferroni count 2); a frozen series or a slow level shift is no longer flagged |
  *
  * With `changePoint` alone the CUSUM tests the raw series against its own slow reference and the flatline
