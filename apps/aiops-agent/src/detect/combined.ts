@@ -85,7 +85,7 @@ export function combinedTestCount(enabled: Readonly<EnabledModels>): number {
  *    on an idle disk) is not rare, however far the scale has collapsed between bursts. When the seasonal
  *    model decides alone, its own deviation from the bucket forecast gets the same check (a second
  *    calibrator, same options; needs the adaptive model for the level). When the recurrence check raises a
- *    surprising point's p-value (`p_z < 0.01`), the likelihood test is fed the Gaussian surprise of the
+ *    surprising point's p-value (`p_z < likelihoodRecalibrateBelow`), the likelihood test is fed the Gaussian surprise of the
  *    raised p-value instead of the raw one, so a routine burst does not lift the burst test either. The `m` enabled tests (4 with every model on, see
  *    {@link combinedTestCount}) are combined with a Bonferroni bound `p = m·min(pᵢ)`, and
  *    `score = L/(L+halfLog10)` with `L = max(0, -log10 p)`. Thresholds on the score are therefore
@@ -155,6 +155,7 @@ export class CombinedDetector {
     checkRange(name, "alertThreshold", params.alertThreshold, 0, 1);
     checkInt(name, "holdDownSamples", params.holdDownSamples, 0, 1e9);
     checkRange(name, "holdDownFactor", params.holdDownFactor, 0, 1);
+    checkRange(name, "likelihoodRecalibrateBelow", params.likelihoodRecalibrateBelow, 0, 1);
     const e: EnabledModels = { ...ALL_MODELS_ENABLED, ...params.enabled };
     for (const k of Object.keys(ALL_MODELS_ENABLED) as (keyof EnabledModels)[]) {
       if (typeof e[k] !== "boolean") throw new DetectorParamError(name, `enabled.${k}`, e[k], "expected a boolean");
@@ -259,7 +260,7 @@ export class CombinedDetector {
             if (!adaptiveDecides && v >= this.recurrenceMin && pV > pMin) pMin = pV;
           }
           // the likelihood test averages the calibrated surprise: a routine burst is no surprise there either
-          if (pMin > pZ && pZ < 0.01) likelihoodInput = Math.min(pointZ, gaussianTwoSidedTailInverse(pMin));
+          if (pMin > pZ && pZ < this.p.likelihoodRecalibrateBelow) likelihoodInput = Math.min(pointZ, gaussianTwoSidedTailInverse(pMin));
         }
       }
       if (cusum && this.cusumRarity && (pointReady || this.pointRarity === undefined)) {

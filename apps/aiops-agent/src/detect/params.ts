@@ -57,11 +57,17 @@ export interface DetectorParams {
    * model takes part in the point test its p-value is `max(p_z, p_recurrence)` — an excursion as large, in
    * series units, as ones this series has made before is not rare however small the scale has become.
    * When the seasonal model decides alone, its deviation from the bucket forecast (same normalisation, own
-   * history) is checked the same way. When the check raises a surprising point's p-value (`p_z < 0.01`) the
-   * likelihood test averages the Gaussian surprise of the raised p-value instead of the raw surprise.
+   * history) is checked the same way. When the check raises a surprising point's p-value (`p_z <`
+   * {@link likelihoodRecalibrateBelow}) the likelihood test averages the Gaussian surprise of the raised
+   * p-value instead of the raw surprise.
    * Needs the adaptive model (its long-run level is the unit).
    */
   recurrence?: Required<RarityOptions> | undefined;
+  /**
+   * Point p-value below which a recurrence-raised p-value also replaces the likelihood test's input (0 = never).
+   * Sensitive on NAB (0.001 / 0.01 / 0.05 / 1: standard 77.12 / 78.81 / 76.62 / 76.88): see the README.
+   */
+  likelihoodRecalibrateBelow: number;
   /** Calibration of each test statistic into a tail probability under the series' own history. */
   rarity: Required<RarityOptions>;
   /**
@@ -101,6 +107,7 @@ export const DEFAULT_DETECTOR_PARAMS: Readonly<DetectorParams> = Object.freeze({
   // value-level recurrence of the point test: |x − baseline| / E|x| from 1 % to ~2300× the level, no prior
   // (an excursion never seen before keeps p ≈ 0, so only the point test's own p-value decides it)
   recurrence: Object.freeze({ zMin: 0.01, growth: 1.3, bins: 48, horizon: 3000, priorWeight: 50, prior: "none", priorRate: 1 }),
+  likelihoodRecalibrateBelow: 0.01,
   rarity: Object.freeze({ zMin: 1, growth: 1.15, bins: 48, horizon: 3000, priorWeight: 50, prior: "gaussian", priorRate: 1 }),
   seasonalSelectRatio: 0.7,
   halfLog10: 4,

@@ -37,16 +37,22 @@ describe("value-level recurrence of the point test (params.recurrence)", () => {
   });
 
   it("the likelihood test sees the recalibrated surprise: routine burst pairs rarely reach even the event level", () => {
-    // without feeding the recalibrated surprise to the likelihood test, 33 samples after 1000 reach
-    // eventThreshold (one per pair, the likelihood deciding); with it, 10
-    const s = makeSeries(N, 7, cron);
-    const det = new CombinedDetector();
-    let events = 0;
-    for (let i = 0; i < N; i++) {
-      det.update(s.t[i] ?? 0, s.x[i] ?? 0);
-      if (i >= 1000 && det.last.raw >= P.eventThreshold) events += 1;
-    }
-    expect(events).toBeLessThanOrEqual(12);
+    const events = (p: typeof P) => {
+      const s = makeSeries(N, 7, cron);
+      const det = new CombinedDetector(p);
+      let n = 0;
+      for (let i = 0; i < N; i++) {
+        det.update(s.t[i] ?? 0, s.x[i] ?? 0);
+        if (i >= 1000 && det.last.raw >= P.eventThreshold) n += 1;
+      }
+      return n;
+    };
+    const on = events(P);
+    // likelihoodRecalibrateBelow 0: the likelihood averages the raw, ever-growing surprise of each pair
+    const off = events({ ...P, likelihoodRecalibrateBelow: 0 });
+    expect(off).toBeGreaterThan(25);
+    expect(on).toBeLessThan(off / 2);
+    expect(() => new CombinedDetector({ ...P, likelihoodRecalibrateBelow: 2 })).toThrow(/likelihoodRecalibrateBelow/);
   });
 
   it("a burst larger than every earlier one still alerts on its first sample", () => {
