@@ -178,7 +178,7 @@ export async function runSettingsFromConfig(config: SocConfig, ctx: ResolveConte
     metricsPort: ea.metricsPort,
     logLevel: ea.logLevel ?? config.logging.level,
     buffer: ea.buffer,
-    bufferOptions: await bufferOptionsFrom(ea.buffer, ctx, resolve(ctx.baseDir, ea.eve.checkpointDir)),
+    bufferOptions: await bufferOptionsFrom(ea.buffer, ctx, resolve(ctx.baseDir, ea.eve.checkpointDir), sensorId),
     connectivity: connectivitySettingsFromConfig(ea.connectivity),
     throttle: throttleSettingsFromConfig(ea.throttle),
   };
@@ -188,22 +188,25 @@ export async function runSettingsFromConfig(config: SocConfig, ctx: ResolveConte
  * Resolves the `apps.edgeAgent.buffer` section: disk → `{ type: "disk", dir (absolute), maxBytes (bytes) }`, `dir`
  * relative to the config file's directory, or when omitted `<checkpointDir>/spool` (the schema's documented
  * default: the spool stays beside the checkpoints it goes with, so two agents with their own state directories
- * never share a spool); redis → `{ type: "redis", url (secret resolved), stream, maxLen, consumerGroup }`.
+ * never share a spool); redis → `{ type: "redis", url (secret resolved), stream, maxLen, consumerGroup }`, `stream`
+ * when omitted `soc:eve:<sensorId>` (the schema's documented default: one stream per sensor, see the README).
  *
- * @param checkpointDir - the resolved `eve.checkpointDir` (default `/var/lib/soc/edge-agent`, the schema's).
+ * @param checkpointDir - the resolved, absolute `eve.checkpointDir` (the schema's default is `/var/lib/soc/edge-agent`).
+ * @param sensorId - the resolved sensor id (see {@link runSettingsFromConfig}); names the default Redis stream.
  * @throws {SecretResolutionError} when the Redis URL is a secret reference that cannot be resolved.
  */
 export async function bufferOptionsFrom(
   buffer: SocConfig["apps"]["edgeAgent"]["buffer"],
   ctx: ResolveContext,
-  checkpointDir = "/var/lib/soc/edge-agent",
+  checkpointDir: string,
+  sensorId: string,
 ): Promise<BufferOptions> {
   if (buffer.type === "disk") {
     const dir = buffer.dir === undefined ? resolve(checkpointDir, "spool") : resolve(ctx.baseDir, buffer.dir);
     return { type: "disk", dir, maxBytes: parseMemoryBytes(buffer.maxBytes) };
   }
   const url = typeof buffer.url === "string" ? buffer.url : await resolveSecretRef(buffer.url, ctx);
-  return { type: "redis", url, stream: buffer.stream, maxLen: buffer.maxLen, consumerGroup: buffer.consumerGroup };
+  return { type: "redis", url, stream: buffer.stream ?? `soc:eve:${sensorId}`, maxLen: buffer.maxLen, consumerGroup: buffer.consumerGroup };
 }
 
 /**

@@ -131,8 +131,18 @@ describe("buffer, connectivity and throttle settings", () => {
       apps: { edgeAgent: { buffer: { type: "redis", url: { secretRef: { env: "REDIS_URL" } }, maxLen: 5000 } } },
     });
     const s = await runSettingsFromConfig(config, { baseDir: dir, env: { REDIS_URL: "redis://:pw@redis:6379/2" }, secrets: {} });
-    expect(s.bufferOptions).toEqual({ type: "redis", url: "redis://:pw@redis:6379/2", stream: "soc:eve", maxLen: 5000, consumerGroup: "edge-agent" });
+    expect(s.bufferOptions).toEqual({ type: "redis", url: "redis://:pw@redis:6379/2", stream: "soc:eve:x", maxLen: 5000, consumerGroup: "edge-agent" });
     await expect(runSettingsFromConfig(config, { baseDir: dir, env: {}, secrets: {} })).rejects.toThrow(SecretResolutionError);
+  });
+
+  it("names the default Redis stream after the sensor, and keeps an explicit stream as written", async () => {
+    const base = { version: 1, project: { name: "x" } };
+    const bySensor = parseConfig({ ...base, apps: { edgeAgent: { sensorId: "pi-7", buffer: { type: "redis", url: "redis://r:6379" } } } });
+    expect((await runSettingsFromConfig(bySensor, { baseDir: dir, env: {}, secrets: {} })).bufferOptions).toMatchObject({ stream: "soc:eve:pi-7" });
+    const byHost = parseConfig({ ...base, apps: { edgeAgent: { buffer: { type: "redis", url: "redis://r:6379" } } } });
+    expect((await runSettingsFromConfig(byHost, { baseDir: dir, env: {}, secrets: {}, hostname: "sensor-b" })).bufferOptions).toMatchObject({ stream: "soc:eve:sensor-b" });
+    const explicit = parseConfig({ ...base, apps: { edgeAgent: { sensorId: "pi-7", buffer: { type: "redis", url: "redis://r:6379", stream: "ids:shared" } } } });
+    expect((await runSettingsFromConfig(explicit, { baseDir: dir, env: {}, secrets: {} })).bufferOptions).toMatchObject({ stream: "ids:shared" });
   });
 });
 

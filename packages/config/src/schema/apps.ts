@@ -64,7 +64,11 @@ export const Buffer = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("redis"),
     url: z.union([z.string().regex(/^rediss?:\/\/|^unix:\/\//, "expected redis://host:port, rediss://... or unix:///path"), SecretRef]).default("redis://redis:6379"),
-    stream: z.string().min(1).default("soc:eve"),
+    stream: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Redis Stream key (one stream per sensor: the agent drains its whole stream). Default: soc:eve:<sensorId>, so several sensors can share one Redis."),
     maxLen: z.number().int().min(1000).default(1_000_000).describe("XADD MAXLEN: entries kept before reading pauses."),
     consumerGroup: z.string().min(1).default("edge-agent"),
   }),
