@@ -14,9 +14,7 @@
  * - Memory is bounded: one read buffer of `readChunkBytes`, grown up to `maxLineBytes` for a long line; a line
  *   longer than that is emitted in `maxLineBytes` pieces with `complete: false`. A read that fills less than a
  *   quarter of the buffer is copied out and the buffer reused, so data held downstream (waiting for acks) costs at
- *   most 4× its size even when lines trickle in one per read. With `reuse`, handed-over read buffers go back to a
- *   pool once the consumer has acknowledged past them, and reading waits while more than `reuse.maxHeldBytes` are
- *   handed over and unacknowledged (./read-buffers.ts).
+ *   most 4× its size even when lines trickle in one per read.
  * - Change detection: `fs.watch` on the directory as a wake-up hint, and polling every `pollIntervalMs` as the
  *   ground truth (fs.watch is unreliable on network/overlay file systems).
  * - Shutdown: abort `signal`; the generator returns after closing its descriptors.
@@ -29,8 +27,6 @@ import { watch, type FSWatcher } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type Checkpoint, FINGERPRINT_BYTES } from "./checkpoint.js";
-import { HandoverWindow, ReadBufferPool } from "./read-buffers.js";
-import { forgetFile, type Reuse, type TailerReuseOptions, waitForAcks } from "./tailer-reuse.js";
 import {
   findTruncatedCopy,
   identify,
@@ -46,7 +42,6 @@ import {
 } from "./tailer-fs.js";
 
 export type { TailedFile } from "./tailer-fs.js";
-export { HELD_POLL_MS, type TailerReuseOptions } from "./tailer-reuse.js";
 
 /** Options for {@link tailFile}. */
 export interface TailerOptions {
@@ -73,8 +68,6 @@ export interface TailerOptions {
   readonly watch?: boolean;
   /** Stops the tailer. */
   readonly signal?: AbortSignal;
-  /** Reuse of read buffers and a bound on the bytes between read and acknowledgement; off when absent. */
-  readonly reuse?: TailerReuseOptions;
 }
 
 /** What the tailer reports. `offset`s are absolute byte offsets in `file`. */
@@ -119,8 +112,6 @@ interface Ctx {
   readonly seen: Set<string>;
   /** Handles to close if the consumer stops early. */
   readonly open: Set<FileHandle>;
-  /** Read-buffer reuse, when `options.reuse` is set. */
-  readonly reuse: Reuse | undefined;
 }
 
 /** Records a file as read; bounded (oldest forgotten first) so a long-running agent does not grow. */
@@ -165,8 +156,7 @@ async function* readFile(
     idle = false;
     let n = 0;
     if (!truncatedNow) {
-      if (ctx.reuse) await waitForAcks(ctx.reuse, ctx.signal, ctx.wakers);
-      if (buf === undefined || buf.length !== readSize) buf = ctx.reuse && readSize === ctx.reuse.pool.size ? ctx.reuse.pool.acquire() : Buffer.allocUnsafe(readSize);
+      if (buf === undefined || buf.length !== readSize) buf = Buffer.allocUnsafe(readSize);
       n = (await fh.read(buf, 0, readSize, pos)).bytesRead;
       if (n > 0 && checking && file.fingerprintBytes > 0) truncatedNow = await wasTruncated(fh, file, pos);
     }
@@ -180,7 +170,6 @@ async function* readFile(
         ctx.open.delete(cfh);
         await cfh.close();
       }
-      forgetFile(ctx.reuse, file);
       pos = 0;
       file = await identify(fh, path);
       remember(ctx, file);
@@ -188,7 +177,6 @@ async function* readFile(
       continue;
     }
     if (n > 0 && file.fingerprintBytes < FINGERPRINT_BYTES) {
-      forgetFile(ctx.reuse, file);
       file = await identify(fh, path);
       remember(ctx, file);
     }
@@ -199,11 +187,6 @@ async function* readFile(
       let data: Buffer;
       if ((nl + 1) * 4 >= buf.length) {
         data = buf.subarray(0, nl + 1);
-        if (ctx.reuse && buf.length === ctx.reuse.pool.size) {
-          const key = identityKey(file);
-          ctx.reuse.window.add(key, pos + nl + 1, buf);
-          ctx.reuse.files.set(key, file);
-        }
         buf = undefined;
       } else {
         data = Buffer.from(buf.subarray(0, nl + 1));
@@ -245,7 +228,6 @@ async function* readFile(
     idle = true;
     await sleepOrWake(ctx.pollMs, signal, ctx.wakers);
   }
-  forgetFile(ctx.reuse, file);
   yield { type: "close", file, offset: pos, reason: closeReason };
   return { reason: closeReason, pos, file };
 }
@@ -304,12 +286,6 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
     wakers: new Set(),
     seen: new Set(),
     open: new Set(),
-    reuse: options.reuse && {
-      options: options.reuse,
-      pool: new ReadBufferPool(chunk, options.reuse.maxIdleBuffers ?? 64),
-      window: new HandoverWindow(),
-      files: new Map(),
-    },
   };
   let watcher: FSWatcher | undefined;
   if (ctx.follow && options.watch !== false) {
@@ -388,7 +364,6 @@ export async function* tailFile(options: TailerOptions): AsyncGenerator<TailEven
       }
     }
   } finally {
-    if (ctx.reuse) options.reuse?.onEnd?.({ ...ctx.reuse.pool.stats, heldBytes: ctx.reuse.window.bytes });
     watcher?.close();
     for (const fh of ctx.open) await fh.close().catch(() => undefined); // already failing or closing: nothing to add
   }
