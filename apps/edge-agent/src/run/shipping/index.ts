@@ -10,7 +10,7 @@
  * `BufferedShippingOptions`: overrides of the run settings (buffer, connectivity, throttle, poll and close times, ms).
  * `bufferOptionsOf(settings)` → the run's `BufferOptions` (default: a 1 GiB disk spool in `<checkpointDir>/spool`).
  */
-export { bufferedShipping, bufferOptionsOf, type BufferedShippingOptions } from "./plan.js";
+export { bufferedShipping, bufferOptionsOf, openLoggedBuffer, type BufferedShippingOptions } from "./plan.js";
 
 /**
  * `onceShipping(options?)` → the `--once` plug: delivers what a daemon left in the durable buffer before the files

@@ -15,11 +15,10 @@
  * @module
  */
 import { stat } from "node:fs/promises";
-import type { Logger } from "pino";
-import { BufferError, type BufferEntry, type BufferOptions, type DurableBuffer, openBuffer } from "../../buffer/index.js";
+import { BufferError, type BufferEntry, type BufferOptions, type DurableBuffer } from "../../buffer/index.js";
 import type { ShippingContext, ShippingPlan } from "../agent.js";
 import type { BulkDeliverer } from "../deliver.js";
-import { bufferOptionsOf } from "./plan.js";
+import { bufferOptionsOf, openLoggedBuffer } from "./plan.js";
 
 /** Outcome of {@link drainAll}. */
 export interface DrainAllResult {
@@ -87,12 +86,6 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-/** Opens the buffer with its warnings routed to the log. */
-function open(options: BufferOptions, log: Pick<Logger, "warn">): Promise<DurableBuffer> {
-  if (options.type === "disk") return openBuffer({ ...options, onWarning: (warning) => log.warn({ warning }, "disk spool repaired or skipped damaged data") });
-  return openBuffer({ ...options, onError: (err) => log.warn({ err: err.message }, "redis buffer connection error") });
-}
-
 /**
  * Builds the `shipping` plug of `runAgent` for `--once` (see the module documentation).
  *
@@ -108,7 +101,7 @@ export function onceShipping(options: { readonly buffer?: BufferOptions } = {}):
     const where = bufferOptions.type === "disk" ? bufferOptions.dir : bufferOptions.stream;
     let buffer: DurableBuffer;
     try {
-      buffer = await open(bufferOptions, ctx.log);
+      buffer = await openLoggedBuffer(bufferOptions, ctx.log);
     } catch (err) {
       if (!(err instanceof BufferError)) throw err;
       ctx.fail(`durable buffer ${where} cannot be drained: ${err.message}`);

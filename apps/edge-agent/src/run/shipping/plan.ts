@@ -85,8 +85,13 @@ export function bufferOptionsOf(settings: RunSettings): BufferOptions {
   return settings.bufferOptions ?? { type: "disk", dir: join(settings.checkpointDir, "spool"), maxBytes: 1 << 30 };
 }
 
-/** Opens the configured buffer with its warnings and connection errors routed to the log. */
-async function open(options: BufferOptions, log: Pick<Logger, "warn">): Promise<DurableBuffer> {
+/**
+ * Opens the configured buffer (`openBuffer`) with its warnings (disk spool repairs) and connection errors (Redis)
+ * routed to `log.warn`. Used by the daemon's plan and by `--once` (`once-drain.ts`).
+ *
+ * @throws what `openBuffer` throws (`BufferOptionsError`, `SpoolIoError`, `RedisBufferError`).
+ */
+export async function openLoggedBuffer(options: BufferOptions, log: Pick<Logger, "warn">): Promise<DurableBuffer> {
   if (options.type === "disk") return openBuffer({ ...options, onWarning: (warning) => log.warn({ warning }, "disk spool repaired or skipped damaged data") });
   return openBuffer({ ...options, onError: (err) => log.warn({ err: err.message }, "redis buffer connection error (ioredis reconnects)") });
 }
@@ -101,7 +106,7 @@ async function open(options: BufferOptions, log: Pick<Logger, "warn">): Promise<
 async function openWaiting(options: BufferOptions, log: Pick<Logger, "warn" | "error">, stop: AbortSignal, firstDelayMs: number): Promise<DurableBuffer | undefined> {
   for (let delay = firstDelayMs; !stop.aborted; delay = Math.min(delay * 2, 30_000)) {
     try {
-      return await open(options, log);
+      return await openLoggedBuffer(options, log);
     } catch (err) {
       if (err instanceof RedisBufferError) log.warn({ err: err.message, retryInMs: delay }, "redis buffer unreachable: waiting for it before reading");
       else if (err instanceof SpoolIoError) log.error({ err: err.message, operation: err.operation, path: err.path, retryInMs: delay }, "disk spool unusable: retrying before reading");
