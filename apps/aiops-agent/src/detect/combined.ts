@@ -6,6 +6,7 @@ import { SurpriseLikelihood } from "./likelihood.js";
 import type { DetectorParams, EnabledModels } from "./params.js";
 import { ALL_MODELS_ENABLED, DEFAULT_DETECTOR_PARAMS } from "./params.js";
 import { RarityCalibrator, gaussianTwoSidedTail } from "./rarity.js";
+import { SeasonalDetector } from "./seasonal.js";
 
 /** `z` with `gaussianTwoSidedTail(z) = p` (bisection, 50 steps; only on the rare samples that need it). */
 function gaussianTwoSidedTailInverse(p: number): number {
@@ -18,7 +19,6 @@ function gaussianTwoSidedTailInverse(p: number): number {
   }
   return (lo + hi) / 2;
 }
-import { SeasonalDetector } from "./seasonal.js";
 
 /** The tests {@link CombinedDetector} combines; `none` for a non-finite sample. */
 export type CombinedTest = "point" | "cusum" | "flatline" | "likelihood" | "none";
