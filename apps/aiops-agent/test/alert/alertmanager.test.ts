@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { delimiter, join } from "node:path";
+import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labelSetFingerprint } from "../../src/alert/fingerprint.js";
 import { type AlertPipeline, createAlertSink } from "../../src/alert/sink.js";
@@ -69,7 +70,12 @@ describe.skipIf(SKIP)("Alertmanager (real prometheus-alertmanager)", () => {
   });
 
   afterAll(async () => {
-    am?.kill("SIGTERM");
+    // wait for the exit: alertmanager writes its data dir until then, and removing it meanwhile can fail (ENOTEMPTY)
+    if (am !== undefined && am.exitCode === null && am.signalCode === null) {
+      const exited = once(am, "exit");
+      am.kill("SIGTERM");
+      await exited;
+    }
     await hook?.close();
     if (dir !== undefined) await removeDir(dir);
   });
