@@ -88,11 +88,23 @@ export class AckWindow<M> {
   }
 
   /**
-   * Marks `[from, to)` as acknowledged without delivery (records lost to corruption, counted by the caller).
+   * Marks `[from, to)` as acknowledged without delivery (records lost to corruption or a vanished directory,
+   * counted by the caller). A later `ack` of one of them is ignored.
+   *
+   * @returns `records`: how many of them were not acknowledged before (the ones lost); `delivered`: how many of
+   *   those had been handed out (in flight, so they may still have reached their destination).
    */
-  skip(from: number, to: number): void {
-    for (let s = Math.max(from, this.#head); s < to; s++) this.#acked.add(s);
+  skip(from: number, to: number): { records: number; delivered: number } {
+    let records = 0;
+    let delivered = 0;
+    for (let s = Math.max(from, this.#head); s < to; s++) {
+      if (this.#acked.has(s)) continue;
+      this.#acked.add(s);
+      records++;
+      if (this.#inflight.has(s)) delivered++;
+    }
     this.#advance();
+    return { records, delivered };
   }
 
   #advance(): void {

@@ -47,8 +47,9 @@ export class BufferOptionsError extends BufferError {
 
 /**
  * A file-system operation of the disk spool failed. A failed append is taken back (see `DiskSpool`) and may be
- * retried; if that cannot be done either, the spool refuses further appends (the segment tail is uncertain): close
- * it and open it again, recovery truncates any torn tail.
+ * retried. If that cannot be done either, or a path of the spool vanished, the next `append`, `read` or `rewind`
+ * first re-establishes the spool's files (operation `recover` when that fails; it is tried again on the next call):
+ * no reopen is needed.
  */
 export class SpoolIoError extends BufferError {
   override readonly name = "SpoolIoError";

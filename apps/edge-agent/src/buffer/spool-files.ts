@@ -208,3 +208,19 @@ export async function truncateFile(path: string, length: number): Promise<void> 
     throw new SpoolIoError("recover", path, err);
   }
 }
+
+/**
+ * Identity of a directory (`dev:ino` from `stat(2)`): it changes when the directory is removed and created again,
+ * or another one is put (renamed, mounted) in its place.
+ *
+ * @param operation - the `SpoolIoError` operation to report a failure as.
+ * @throws {SpoolIoError} when the directory cannot be stat'ed (`cause` carries the errno, e.g. `ENOENT`).
+ */
+export async function dirIdentity(dir: string, operation: string): Promise<string> {
+  try {
+    const st = await stat(dir, { bigint: true });
+    return `${st.dev}:${st.ino}`;
+  } catch (err) {
+    throw new SpoolIoError(operation, dir, err);
+  }
+}

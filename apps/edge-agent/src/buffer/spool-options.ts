@@ -26,8 +26,13 @@ export interface DiskSpoolOptions {
 
 /** Counters of data the spool could not deliver, for metrics (monotonic since open). */
 export interface SpoolLoss {
-  /** Records skipped because their frames were damaged (reported through `onWarning`). */
+  /**
+   * Records lost from the buffer: skipped because their frames were damaged (`corrupt_segment`), or durably appended
+   * and unacknowledged when their files vanished (`lost_from_buffer`); each case reported through `onWarning`.
+   */
   readonly records: number;
-  /** Bytes truncated or skipped. */
+  /** Frame bytes of those records (truncated, skipped or vanished). */
   readonly bytes: number;
+  /** Times the spool re-established its files after an IO failure left them uncertain (see `DiskSpool`). */
+  readonly resyncs: number;
 }

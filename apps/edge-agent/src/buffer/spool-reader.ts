@@ -157,6 +157,26 @@ export class SpoolReader {
     if (m) this.#rd = { seg: m.seg, offset: m.offset, seq: head };
   }
 
+  /** Sequence number of the next record to hand out. */
+  get nextSeq(): number {
+    return this.#rd.seq;
+  }
+
+  /**
+   * Closes the read handle and continues at `cursor` (after the spool re-established its files, `spool-resync.ts`).
+   *
+   * @throws {SpoolIoError} (`close`) when the read handle cannot be closed; the cursor is moved anyway.
+   */
+  async moveTo(cursor: SpoolCursor): Promise<void> {
+    const path = this.#fh?.path;
+    this.#rd = { ...cursor };
+    try {
+      await this.close();
+    } catch (err) {
+      throw new SpoolIoError("close", path ?? "", err);
+    }
+  }
+
   /** Forgets a segment about to be deleted (closes its read handle). */
   async release(seg: SpoolSegment): Promise<void> {
     if (this.#carry?.seg === seg.firstSeq) this.#carry = undefined;

@@ -13,15 +13,21 @@ import { join } from "node:path";
 import { SpoolIoError } from "./errors.js";
 import { ACK_FILE, listSegments, readAckFile, scanSegmentFile, truncateFile, writeAckFile } from "./spool-files.js";
 
-/** A repair made by recovery or a damaged frame met while reading; nothing is repaired silently. */
+/** A repair made by recovery or while running, or a damaged frame met while reading; nothing is repaired silently. */
 export interface SpoolWarning {
   /**
    * `torn_tail`: an incomplete or invalid tail was truncated (expected after a crash during an append).
    * `corrupt_segment`: an invalid frame before the end of the data; the rest of that segment is lost.
    * `invalid_ack_file`: the ack position was unreadable; everything on disk is re-delivered.
    * `head_clamped`: the ack position pointed outside the data on disk and was moved to its edge.
+   * `take_back_failed`: a failed append could not be taken back either; the files are re-established before the
+   *   next append (`DiskSpool`).
+   * `lost_from_buffer`: while running, the spool re-established its files after an IO failure (e.g. its directory
+   *   vanished) and `records` durably appended, unacknowledged records were no longer on disk: the input's checkpoint
+   *   is past them, so they will not be shipped (unless they were in a delivery in progress, said in `detail`).
+   * `resynced`: the same re-establishment found every unacknowledged record still on disk; nothing lost.
    */
-  readonly kind: "torn_tail" | "corrupt_segment" | "invalid_ack_file" | "head_clamped";
+  readonly kind: "torn_tail" | "corrupt_segment" | "invalid_ack_file" | "head_clamped" | "take_back_failed" | "lost_from_buffer" | "resynced";
   readonly path: string;
   readonly detail: string;
   /** Bytes removed or skipped, when known. */
