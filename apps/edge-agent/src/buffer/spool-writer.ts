@@ -16,6 +16,7 @@
  *   now uncertain (take-back failed, file deleted, directory missing).
  * @module
  */
+import { fstatSync } from "node:fs";
 import { open, truncate, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { AckWindow } from "./ack-window.js";
@@ -223,7 +224,8 @@ export class SpoolWriter {
       let links: number;
       try {
         if (this.#s.fsync) await dirty.fh.datasync();
-        links = (await dirty.fh.stat()).nlink;
+        // fstat(2) of an open file reads its in-memory inode: synchronous is cheaper than a thread-pool round trip.
+        links = fstatSync(dirty.fh.fd).nlink;
       } catch (err) {
         throw new SpoolIoError("fsync", dirty.seg.path, err);
       }
