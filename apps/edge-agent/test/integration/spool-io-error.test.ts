@@ -69,6 +69,11 @@ describe("disk spool IO errors", { timeout: 60_000 }, () => {
     }, 30_000, "the events after the removal shipped");
     const shipped = new Set(server.allKeys());
     expect(firstKeys.filter((k) => shipped.has(k.key))).toEqual([]); // lost with the directory, and reported above
+    // The buffer is consistent again: it drains to empty and the plan switches back to shipping directly.
+    await waitFor(async () => {
+      const m = await scrape(d);
+      return sample(m, "soc_edge_shipping_mode", 'mode="direct"') === 1 && sample(m, "soc_edge_buffer_depth_events") === 0;
+    }, 20_000, "direct shipping with an empty buffer");
     d.stop.abort();
     expect(await d.done).toMatchObject({ status: "stopped", exitCode: 0 });
   });
