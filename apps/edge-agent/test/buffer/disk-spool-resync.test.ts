@@ -109,7 +109,6 @@ describe("DiskSpool when its directory vanishes while it runs", () => {
       read.push(...ns(b));
       await s.ack(b.map((e) => e.handle));
     }
-    console.log("DBG", JSON.stringify(s.lost), read.length, warnings.map((w) => w.kind));
     expect(new Set(read).size).toBe(read.length); // no duplicates
     expect(read.every((n) => resolved.includes(n))).toBe(true);
     expect(read).toEqual(expect.arrayContaining(Array.from({ length: 10 }, (_, i) => 30 + i)));
@@ -148,6 +147,20 @@ describe("DiskSpool when its directory vanishes while it runs", () => {
     await s.append(range(5, 7));
     expect(ns(await s.read(10))).toEqual([5, 6]);
     expect(await ackFile()).toEqual({ version: 1, head: 5 });
+  });
+
+  it("an acknowledgement that cannot be written (directory gone) is not lost: the drainer's rewind repairs, nothing is re-delivered", async () => {
+    const s = await spool();
+    await s.append(range(0, 6));
+    const batch = await s.read(4); // 0..3 delivered to OpenSearch
+    await rm(dir, { recursive: true });
+    await expect(s.ack(batch.map((e) => e.handle))).rejects.toMatchObject({ name: "SpoolIoError", operation: "ack" });
+    await s.rewind(); // what a restarted drainer does first
+    expect(warnings).toEqual([expect.objectContaining({ kind: "lost_from_buffer", records: 2, bytes: frames(range(4, 6)) })]);
+    expect(warnings[0]!.detail).not.toMatch(/delivery in progress/);
+    expect(s.stats()).toMatchObject({ depthEvents: 0, depthBytes: 0 });
+    expect(await s.read(10)).toEqual([]);
+    expect(await ackFile()).toEqual({ version: 1, head: 6 });
   });
 
   it("a vanished directory with nothing buffered: nothing is lost, and that is said too", async () => {
