@@ -1,9 +1,10 @@
 /**
  * Re-establishes a running disk spool's files after an IO failure left them uncertain (IO: creates the directory,
- * scans, truncates and deletes segment files). The caller (`DiskSpool`) applies the result to its bookkeeping.
+ * scans, truncates and deletes segment files), on behalf of `DiskSpool`, which counts and reports the outcome.
  *
- * When it is needed: the take-back of a failed append failed, a segment file was found deleted while open, or a
- * path of the spool vanished (`ENOENT`/`ENOTDIR`: the directory was removed, replaced, or its mount went away).
+ * When it is needed: the take-back of a failed append failed, a segment file was found deleted while open or the
+ * directory replaced (`SpoolFilesReplaced`), or a path of the spool vanished (`ENOENT`/`ENOTDIR`: the directory was
+ * removed or its mount went away).
  *
  * What it does, against what the running spool knows (its live segments with their durable lengths, and `endSeq`,
  * the first sequence number not durably appended):
