@@ -21,6 +21,12 @@ export interface BulkDoc {
   readonly id: string;
   /** The raw EVE JSON line, without newline. */
   readonly raw: Buffer;
+  /**
+   * Optional: the document's bytes in the body, `bulkActionBytes(opType, index, id) + raw.length + 1` for the
+   * `opType` the body is built with, when the caller already computed it (the ingestor does, for batch sizing):
+   * {@link buildBulkBody} then skips computing it again.
+   */
+  readonly bytes?: number;
 }
 
 /**
@@ -87,10 +93,11 @@ export function bulkActionBytes(opType: BulkOpType, index: string, id: string): 
  *   scratch per in-flight request and reuse it only after that request completed). Reusing bodies keeps the
  *   agent's resident memory flat: a fresh 5 MiB body per request churns the allocator.
  * @returns the body, ending with `\n`; an empty Buffer for no documents.
+ * @throws {RangeError} if a document's `bytes` does not match its action line and source for `opType`.
  */
 export function buildBulkBody(docs: readonly BulkDoc[], opType: BulkOpType = "index", scratch?: Buffer): Buffer {
   let total = 0;
-  for (const d of docs) total += bulkActionBytes(opType, d.index, d.id) + d.raw.length + 1;
+  for (const d of docs) total += d.bytes ?? bulkActionBytes(opType, d.index, d.id) + d.raw.length + 1;
   const body = scratch !== undefined && scratch.length >= total ? scratch.subarray(0, total) : Buffer.allocUnsafe(total);
   let o = 0;
   for (const d of docs) {
@@ -103,10 +110,12 @@ export function buildBulkBody(docs: readonly BulkDoc[], opType: BulkOpType = "in
     body[o + 2] = 125; // }
     body[o + 3] = 10; // \n
     o += ACTION_TAIL_BYTES;
-    body.set(d.raw, o);
-    o += d.raw.length;
+    const raw = d.raw;
+    body.set(raw, o);
+    o += raw.length;
     body[o++] = 10;
   }
+  if (o !== total) throw new RangeError(`_bulk body: ${o} bytes written, ${total} expected (a document's 'bytes' is not for op '${opType}')`);
   return body;
 }
 

@@ -45,6 +45,10 @@ describe("Ingestor", () => {
     const { items } = run(ing, [{ type: "open", file: fileA, offset: 100, reason: "resume" }, data(fileA, 100, flow, nl, alert, dns, nl)]);
     expect(offsets(ing)).toEqual([["10", 100 + flow.length + 1]]);
     expect(items.map((i) => i.eventType)).toEqual(["alert", "dns"]);
+    // The line bytes and ids of the events split from one glued line.
+    expect(items.map((i) => i.raw.toString("utf8"))).toEqual([alert.toString("utf8"), dns.toString("utf8")]);
+    const ids = createCore({ sensorId: "s" }).ids;
+    expect(items.map((i) => i.id)).toEqual([ids.idFor(alert), ids.idFor(dns)]);
     ing.ack(items[0]!);
     expect(offsets(ing)).toEqual([["10", 100 + flow.length + 1]]);
     ing.ack(items[1]!);

@@ -47,6 +47,16 @@ describe("buildBulkBody", () => {
     expect(bulkActionBytes("create", "x", "y")).toBe(Buffer.byteLength('{"create":{"_index":"x","_id":"y"}}\n'));
   });
 
+  it("uses a document's precomputed bytes, and refuses bytes that do not match the op type", () => {
+    const raw = Buffer.from('{"a":1}');
+    const exact = bulkActionBytes("index", "i", "x") + raw.length + 1;
+    expect(buildBulkBody([{ index: "i", id: "x", raw, bytes: exact }]).toString()).toBe('{"index":{"_index":"i","_id":"x"}}\n{"a":1}\n');
+    // sized for "create" (one byte longer than "index"): the body would end with a stray byte
+    const forCreate = bulkActionBytes("create", "i", "x") + raw.length + 1;
+    expect(() => buildBulkBody([{ index: "i", id: "x", raw, bytes: forCreate }], "index")).toThrow(RangeError);
+    expect(() => buildBulkBody([{ index: "i", id: "x", raw, bytes: exact }], "create")).toThrow(RangeError);
+  });
+
   it("supports create and an empty batch", () => {
     const body = buildBulkBody([{ index: "i", id: "x", raw: Buffer.from("{}") }], "create").toString();
     expect(body).toBe('{"create":{"_index":"i","_id":"x"}}\n{}\n');
