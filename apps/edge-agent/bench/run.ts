@@ -116,6 +116,7 @@ interface RunSummaryJson {
   bytesRead: number;
   events: { read: number; shipped: number; deadLettered: number; undelivered: number };
   bulkRequests: Record<string, number>;
+  forcedGc?: { count: number; seconds: number };
 }
 
 /** What to run for one end-to-end pass. */
@@ -149,6 +150,7 @@ async function endToEnd(work: string, evePath: string, mode: Mode, n: number) {
   let events: number;
   let inputBytes: number;
   let deadLettered = 0;
+  let forcedGc: RunSummaryJson["forcedGc"];
   if (mode.kind === "raw-forward") {
     const r = JSON.parse(exit.stdout) as { events: number; bytes: number };
     ({ events, bytes: inputBytes } = r);
@@ -161,6 +163,7 @@ async function endToEnd(work: string, evePath: string, mode: Mode, n: number) {
     events = summary.events.shipped;
     inputBytes = summary.bytesRead;
     deadLettered = summary.events.deadLettered;
+    forcedGc = summary.forcedGc;
   }
   const shipSeconds = (s.lastResponseAt - s.firstRequestAt) / 1000;
   const mem = args["mem-breakdown"] ? (JSON.parse(await readFile(memOut, "utf8")) as { execArgv: string[]; peakMiB: Record<string, number> }) : undefined;
@@ -169,6 +172,7 @@ async function endToEnd(work: string, evePath: string, mode: Mode, n: number) {
     ...(mode.kind === "agent" ? { launchTuning: mode.tuned } : {}),
     events,
     deadLettered,
+    ...(forcedGc ? { forcedGc } : {}),
     inputBytes,
     bulkRequests: s.bulkRequests,
     wireBytes: s.wireBytes,

@@ -61,6 +61,11 @@ export interface RunSettings {
   readonly connectivity?: ConnectivitySettings;
   /** `apps.edgeAgent.throttle`: hysteresis thresholds per resource signal and the sampling interval in ms. */
   readonly throttle?: { readonly thresholds: ThrottleThresholds; readonly intervalMs: number };
+  /**
+   * `apps.edgeAgent.memory`: bytes of input between two full garbage collections and the largest share of wall
+   * time they may take (see `run/gc-pacer.ts`); absent = `collectEvery: off` (V8 decides).
+   */
+  readonly gcPacing?: { readonly everyBytes: number; readonly maxShare: number };
 }
 
 /** Where secrets and relative paths come from. */
@@ -181,6 +186,7 @@ export async function runSettingsFromConfig(config: SocConfig, ctx: ResolveConte
     bufferOptions: await bufferOptionsFrom(ea.buffer, ctx, resolve(ctx.baseDir, ea.eve.checkpointDir), sensorId),
     connectivity: connectivitySettingsFromConfig(ea.connectivity),
     throttle: throttleSettingsFromConfig(ea.throttle),
+    ...(ea.memory.collectEvery === "off" ? {} : { gcPacing: { everyBytes: parseMemoryBytes(ea.memory.collectEvery), maxShare: ea.memory.collectMaxShare } }),
   };
 }
 

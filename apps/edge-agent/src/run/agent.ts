@@ -27,6 +27,7 @@ import { healthRequest } from "./shipping/health-request.js";
 import { registerEdgeMetrics } from "../telemetry/metrics.js";
 import { DeadLetterFile, type DeadLetterSink } from "./dead-letter-file.js";
 import { BulkDeliverer, type ShipDoc } from "./deliver.js";
+import { GcPacer } from "./gc-pacer.js";
 import { type BatchSink, Pipeline } from "./pipeline.js";
 import { abortableSleep } from "./sleep.js";
 import { SocketSource } from "./socket-source.js";
@@ -106,6 +107,29 @@ export interface AgentOptions {
    * to, read throttle, concurrency control). Default: ship directly.
    */
   readonly shipping?: (ctx: ShippingContext) => ShippingPlan | Promise<ShippingPlan>;
+  /**
+   * One full, synchronous garbage collection (V8's `gc()`, present with `--expose-gc`), for `settings.gcPacing`.
+   * Absent: collection is left to V8 (logged when `gcPacing` is set).
+   */
+  readonly collectGarbage?: () => void;
+}
+
+/** The {@link GcPacer} for `settings.gcPacing`, when set and a collector is given (else logs why not). */
+function gcPacerFor(o: AgentOptions, stats: RunStats): GcPacer | undefined {
+  const pacing = o.settings.gcPacing;
+  if (pacing === undefined) return undefined;
+  if (o.collectGarbage === undefined) {
+    o.log.info({ collectEvery: pacing.everyBytes }, "memory.collectEvery is set but the process runs without --expose-gc (SOC_LAUNCH_TUNING=off?): V8 alone decides when to collect");
+    return undefined;
+  }
+  return new GcPacer({
+    ...pacing,
+    collect: o.collectGarbage,
+    onCollected: (seconds) => {
+      stats.forcedGcs++;
+      stats.forcedGcSeconds += seconds;
+    },
+  });
 }
 
 async function endpointOf(o: AgentOptions): Promise<EndpointTarget> {
@@ -264,6 +288,7 @@ export async function runAgent(o: AgentOptions): Promise<RunSummary> {
         if (reason) fail(`${reason}; nothing shipped directly`);
       });
     }
+    const pacer = gcPacerFor(o, stats);
     pipeline = new Pipeline({
       sources,
       batcher: core.createBatcher<IngestItem>(),
@@ -274,6 +299,7 @@ export async function runAgent(o: AgentOptions): Promise<RunSummary> {
       sensorId: core.options.sensorId,
       log: o.log,
       ...(plan.gate ? { gate: plan.gate } : {}),
+      ...(pacer ? { pacer } : {}),
       ...(o.checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs: o.checkpointIntervalMs }),
     });
     plan.attach?.(pipeline);

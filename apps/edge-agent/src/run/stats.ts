@@ -29,6 +29,9 @@ export interface RunStats {
   /** Checkpoint files written / failed. */
   checkpointWrites: number;
   checkpointErrors: number;
+  /** Full garbage collections run by `memory.collectEvery` (`run/gc-pacer.ts`), and the seconds they took. */
+  forcedGcs: number;
+  forcedGcSeconds: number;
   /** Configured files missing at the end of a `--once` run (or checkpointed files not found again). */
   readonly missingFiles: string[];
 }
@@ -48,6 +51,8 @@ export function createRunStats(): RunStats {
     drainedFromBuffer: 0,
     checkpointWrites: 0,
     checkpointErrors: 0,
+    forcedGcs: 0,
+    forcedGcSeconds: 0,
     missingFiles: [],
   };
 }
@@ -100,6 +105,8 @@ export interface RunSummary {
   readonly deadLetteredByReason: Record<string, number>;
   readonly bulkRequests: Record<string, number>;
   readonly retriedItems: number;
+  /** Full garbage collections run by `apps.edgeAgent.memory.collectEvery`, and the seconds they took. */
+  readonly forcedGc: { readonly count: number; readonly seconds: number };
   readonly missingFiles: readonly string[];
 }
 
@@ -137,6 +144,7 @@ export function summarize(stats: RunStats, status: RunStatus, durationSeconds: n
     deadLetteredByReason: sorted(stats.deadLetteredByReason),
     bulkRequests: sorted(stats.bulkRequests),
     retriedItems: stats.retriedItems,
+    forcedGc: { count: stats.forcedGcs, seconds: Math.round(stats.forcedGcSeconds * 1000) / 1000 },
     missingFiles: [...stats.missingFiles],
   };
 }

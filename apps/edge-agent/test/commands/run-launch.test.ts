@@ -23,16 +23,17 @@ const state = (env: Record<string, string> = {}, execArgv: string[] = []) => ({
 });
 
 describe("EDGE_RUN_TUNING", () => {
-  it("keeps the optimizing compilers: a small young generation and two malloc arenas only", () => {
+  it("keeps the optimizing compilers: a small young generation, gc() for memory.collectEvery, two malloc arenas", () => {
     const plan = relaunchPlan(state(), EDGE_RUN_TUNING);
-    expect(plan?.args).toEqual(["/usr/bin/node", "--max-semi-space-size=2", "/app/cli.js", "run", "--once"]);
+    expect(plan?.args).toEqual(["/usr/bin/node", "--max-semi-space-size=2", "--expose-gc", "/app/cli.js", "run", "--once"]);
     expect(plan?.env["MALLOC_ARENA_MAX"]).toBe("2");
     expect(plan?.added.some((a) => /no-opt|no-maglev/.test(a))).toBe(false);
   });
 
   it("yields to the operator's own flag and variable, and to SOC_LAUNCH_TUNING=off", () => {
-    expect(relaunchPlan(state({ MALLOC_ARENA_MAX: "4" }, ["--max-semi-space-size=16"]), EDGE_RUN_TUNING)).toBeUndefined();
-    expect(relaunchPlan(state({ NODE_OPTIONS: "--max_semi_space_size=8" }), EDGE_RUN_TUNING)?.added).toEqual(["MALLOC_ARENA_MAX=2"]);
+    expect(relaunchPlan(state({ MALLOC_ARENA_MAX: "4" }, ["--max-semi-space-size=16", "--expose-gc"]), EDGE_RUN_TUNING)).toBeUndefined();
+    expect(relaunchPlan(state({ MALLOC_ARENA_MAX: "4" }, ["--max-semi-space-size=16"]), EDGE_RUN_TUNING)?.added).toEqual(["--expose-gc"]);
+    expect(relaunchPlan(state({ NODE_OPTIONS: "--max_semi_space_size=8" }), EDGE_RUN_TUNING)?.added).toEqual(["--expose-gc", "MALLOC_ARENA_MAX=2"]);
     expect(relaunchPlan(state({ SOC_LAUNCH_TUNING: "off" }), EDGE_RUN_TUNING)).toBeUndefined();
   });
 });
@@ -85,7 +86,7 @@ describe("built entry point (dist/cli.js)", { timeout: 30_000 }, () => {
   it("re-executes run once with the edge tuning (same process), and leaves other commands alone", async () => {
     const run = await launch(["run", "--config", join(dir, "missing.yaml")]);
     expect(run.code).toBe(2); // the config file is missing: the run action itself answered, after the relaunch
-    expect(run.seen).toEqual([`LAUNCH ${JSON.stringify([["--max-semi-space-size=2"], "2"])}`]);
+    expect(run.seen).toEqual([`LAUNCH ${JSON.stringify([["--max-semi-space-size=2", "--expose-gc"], "2"])}`]);
     const parse = await launch(["parse", join(dir, "none.json"), "--json"]);
     expect(parse.code).toBe(2);
     expect(parse.seen).toEqual([`LAUNCH ${JSON.stringify([[], null])}`]);

@@ -88,6 +88,18 @@ apps:
     expect(withHost.evePaths).toEqual(["/var/log/suricata/eve.json"]);
     expect(withHost.opensearch).toMatchObject({ mode: "endpoint", url: "http://opensearch:9200", auth: { type: "none" } });
     expect((await runSettingsFromConfig(config, { baseDir: dir, env: {}, secrets: {} })).core.sensorId).toBe("lab");
+    expect(withHost.gcPacing).toEqual({ everyBytes: 8 * 1024 * 1024, maxShare: 0.02 });
+  });
+
+  it("maps memory.collectEvery to bytes, and 'off' to no pacing", async () => {
+    const every = (collectEvery: string | number, collectMaxShare?: number) =>
+      parseConfig({ version: 1, project: { name: "x" }, apps: { edgeAgent: { memory: { collectEvery, ...(collectMaxShare === undefined ? {} : { collectMaxShare }) } } } });
+    const settings = (c: ReturnType<typeof every>) => runSettingsFromConfig(c, { baseDir: dir, env: {}, secrets: {} });
+    expect((await settings(every("16M", 0.2))).gcPacing).toEqual({ everyBytes: 16 * 1024 * 1024, maxShare: 0.2 });
+    expect((await settings(every(1_000_000))).gcPacing).toEqual({ everyBytes: 1_000_000, maxShare: 0.02 });
+    expect("gcPacing" in (await settings(every("off")))).toBe(false);
+    expect(() => every("sometimes")).toThrow(/collectEvery/);
+    expect(() => every("8M", 0)).toThrow(/collectMaxShare/);
   });
 
   it("maps sigv4 and aws modes without touching AWS", async () => {

@@ -3,6 +3,8 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkpointPathFor } from "../../src/config-map.js";
 import { validateCheckpoint } from "../../src/input/checkpoint.js";
@@ -219,5 +221,34 @@ describe("run --once", () => {
     expect(s.status).toBe("missing_input");
     expect(s.exitCode).toBe(2);
     expect(s.missingFiles).toEqual([join(dir, "eve.json")]);
+  });
+});
+
+describe("memory.collectEvery", () => {
+  it("runs a full collection per collectEvery bytes of input with the gc() it is given, and reports them", async () => {
+    const data = fixtureBytes("rhaist__surevego.slice.json");
+    await writeFile(join(dir, "eve.json"), data);
+    // V8's real gc(), as `--expose-gc` provides it to the CLI.
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    let calls = 0;
+    const settings = testSettings(dir, server.url, { core: { readChunkBytes: 4096 }, gcPacing: { everyBytes: 8192, maxShare: 1 } });
+    const s = await runAgent({ settings, once: true, stop: new AbortController().signal, metrics: false, log: captureLog().log, collectGarbage: () => (calls++, gc()) });
+    expect(s.status).toBe("ok");
+    expect(s.events.shipped).toBe(s.events.read);
+    expect(s.forcedGc.count).toBe(calls);
+    // chunks of at most 4 KiB (line-aligned): one collection per 8 KiB, never more than one per chunk
+    expect(calls).toBeGreaterThanOrEqual(Math.floor(data.length / (8192 + 4096)));
+    expect(calls).toBeLessThanOrEqual(Math.ceil(data.length / 8192));
+    expect(s.forcedGc.seconds).toBeGreaterThan(0);
+  });
+
+  it("says so and leaves collection to V8 when the process has no gc() (started without the launch tuning)", async () => {
+    await writeFile(join(dir, "eve.json"), fixtureBytes("rhaist__surevego.slice.json"));
+    const { log, records } = captureLog();
+    const s = await once(testSettings(dir, server.url, { gcPacing: { everyBytes: 1024, maxShare: 1 } }), log);
+    expect(s.status).toBe("ok");
+    expect(s.forcedGc).toEqual({ count: 0, seconds: 0 });
+    expect(records.some((r) => String(r["msg"]).includes("without --expose-gc"))).toBe(true);
   });
 });

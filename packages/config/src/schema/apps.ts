@@ -95,6 +95,22 @@ export const EdgeAgent = z.strictObject({
       dnsNames: z.array(z.string()).default([]).describe("Names to resolve as a DNS probe."),
     })
     .prefault({}),
+  memory: z
+    .strictObject({
+      collectEvery: z
+        .union([Memory, z.literal("off")])
+        .default("8M")
+        .describe(
+          "Run a full V8 garbage collection after this much EVE input (bytes read). Keeps peak RSS near the live data: on its own V8 lets dead read buffers and _bulk bodies pile up to ~64 MiB above it. 'off' leaves collection to V8.",
+        ),
+      collectMaxShare: z
+        .number()
+        .gt(0)
+        .max(1)
+        .default(0.02)
+        .describe("Largest fraction of wall time spent in those collections (each marks the whole heap, ~30 ms on a small VM core); a due collection waits while it would exceed it. Low by default: below ~10 MiB/s of input the byte interval binds (lower RSS for ~1-3 % of a core), at full speed this bound does. 1 = no bound."),
+    })
+    .prefault({}),
   throttle: z
     .strictObject({
       cpuPercent: Hysteresis(85, 60, 100),

@@ -3,7 +3,8 @@
  * secrets), the host name and the signals, and passes them down as values: SIGTERM/SIGINT abort the run
  * gracefully (a second signal kills the process as usual). The daemon ships through the durable buffer plan
  * (`run/shipping/plan.ts`) unless `--no-buffer`; `--once` first drains what a daemon left in that buffer
- * (`run/shipping/once-drain.ts`) unless `--no-buffer`. Logs are JSON lines (pino) on stderr; the summary goes
+ * (`run/shipping/once-drain.ts`) unless `--no-buffer`. V8's `gc()`, exposed by the start-up tuning's `--expose-gc`,
+ * is handed down for `apps.edgeAgent.memory.collectEvery` (`run/gc-pacer.ts`). Logs are JSON lines (pino) on stderr; the summary goes
  * to stdout.
  * @module
  */
@@ -37,6 +38,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
     }
     throw err;
   }
+  const exposedGc = (globalThis as { gc?: unknown }).gc as (() => void) | undefined;
   const log = pino({ level: flags.logLevel ?? settings.logLevel, base: { app: "edge-agent" } }, pino.destination(2));
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -58,6 +60,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
       // Daemon: buffer durably while OpenSearch is unreachable, throttle on load, supervise. --once: deliver what a
       // daemon left in the buffer first, then ship the files directly.
       ...(flags.buffer ? { shipping: flags.once === true ? onceShipping() : bufferedShipping() } : {}),
+      ...(typeof exposedGc === "function" ? { collectGarbage: () => exposedGc() } : {}),
     });
     log.info({ summary }, "run finished");
     io.out(flags.json ? JSON.stringify(summary, null, 2) : formatRunSummary(summary));
