@@ -13,6 +13,7 @@
  * | `soc_edge_buffer_appended_events_total` | counter | events appended durably |
  * | `soc_edge_buffer_drained_events_total` | counter | events drained (acknowledged by OpenSearch or dead-lettered) |
  * | `soc_edge_buffer_errors_total` | counter | failed appends other than "full" (IO, Redis), each retried |
+ * | `soc_edge_buffer_lost_events_total` | counter | events appended durably, then lost before delivery (spool directory vanished, corrupt segment) |
  * | `soc_edge_shipping_mode` | gauge | `mode` = `direct` / `buffer`: 1 for the current one |
  * | `soc_edge_connectivity_state` | gauge | `state` = online / degraded / offline: 1 for the current one |
  * | `soc_edge_connectivity_transitions_total` | counter | `from`, `to` |
@@ -47,6 +48,8 @@ export interface ShippingMetricsView {
   readonly appendedEvents: () => number;
   readonly drainedEvents: () => number;
   readonly bufferErrors: () => number;
+  /** Events the buffer lost before delivering them (disk spool repairs, see `openLoggedBuffer`). */
+  readonly lostEvents: () => number;
   readonly mode: () => "direct" | "buffer";
   readonly connectivity: () => ConnectivityState;
   /** Transition counts keyed `from→to`. */
@@ -110,6 +113,7 @@ export function registerShippingMetrics(registry: MetricsRegistry, view: Shippin
   n("soc_edge_buffer_appended_events_total", "Events appended durably to the buffer.", view.appendedEvents);
   n("soc_edge_buffer_drained_events_total", "Buffered events acknowledged by OpenSearch (or dead-lettered) and removed from the buffer.", view.drainedEvents);
   n("soc_edge_buffer_errors_total", "Failed appends to the durable buffer other than full (IO, Redis); each is retried.", view.bufferErrors);
+  n("soc_edge_buffer_lost_events_total", "Events appended durably to the buffer, then lost before delivery (spool directory vanished or replaced, corrupt segment).", view.lostEvents);
   gauge(registry, {
     name: "soc_edge_shipping_mode",
     help: "1 for the current shipping mode: direct to OpenSearch, or into the durable buffer.",

@@ -59,7 +59,8 @@ describe("disk spool IO errors", { timeout: 60_000 }, () => {
     // Without a restart: the spool is recreated, the loss is logged with its count, and everything else is read.
     await waitFor(async () => (await checkpointOffset(settings.checkpointDir, path)) === first.length + second.length, 20_000, "reading resumed to the end");
     const lost = d.records.filter((r) => (r["warning"] as { kind?: string } | undefined)?.kind === "lost_from_buffer");
-    expect(lost).toEqual([expect.objectContaining({ level: 40, warning: expect.objectContaining({ records: firstKeys.length, path: spool }) })]);
+    expect(lost).toEqual([expect.objectContaining({ level: 50, lostEvents: firstKeys.length, warning: expect.objectContaining({ records: firstKeys.length, path: spool }) })]);
+    expect(sample(await scrape(d), "soc_edge_buffer_lost_events_total")).toBe(firstKeys.length);
 
     await gate.up();
     const rest = keysInOrder(second);

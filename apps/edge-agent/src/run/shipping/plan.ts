@@ -85,14 +85,32 @@ export function bufferOptionsOf(settings: RunSettings): BufferOptions {
   return settings.bufferOptions ?? { type: "disk", dir: join(settings.checkpointDir, "spool"), maxBytes: 1 << 30 };
 }
 
+/** Events the durable buffer reported lost (appended, never delivered), for `soc_edge_buffer_lost_events_total`. */
+export interface BufferLoss {
+  lostEvents: number;
+}
+
 /**
  * Opens the configured buffer (`openBuffer`) with its warnings (disk spool repairs) and connection errors (Redis)
- * routed to `log.warn`. Used by the daemon's plan and by `--once` (`once-drain.ts`).
+ * logged: a repair that lost undelivered records (`lost_from_buffer`, `corrupt_segment` with a record count) at
+ * error level and added to `loss`, every other repair at warn level. Used by the daemon's plan and by `--once`
+ * (`once-drain.ts`).
  *
+ * @param loss - optional counter the lost records are added to.
  * @throws what `openBuffer` throws (`BufferOptionsError`, `SpoolIoError`, `RedisBufferError`).
  */
-export async function openLoggedBuffer(options: BufferOptions, log: Pick<Logger, "warn">): Promise<DurableBuffer> {
-  if (options.type === "disk") return openBuffer({ ...options, onWarning: (warning) => log.warn({ warning }, "disk spool repaired or skipped damaged data") });
+export async function openLoggedBuffer(options: BufferOptions, log: Pick<Logger, "warn" | "error">, loss?: BufferLoss): Promise<DurableBuffer> {
+  if (options.type === "disk") {
+    return openBuffer({
+      ...options,
+      onWarning: (warning) => {
+        const lost = warning.kind === "lost_from_buffer" || warning.kind === "corrupt_segment" ? (warning.records ?? 0) : 0;
+        if (lost === 0) return log.warn({ warning }, "disk spool repaired or skipped damaged data");
+        if (loss) loss.lostEvents += lost;
+        log.error({ warning, lostEvents: lost }, "disk spool lost buffered events that were never delivered: they will not be shipped");
+      },
+    });
+  }
   return openBuffer({ ...options, onError: (err) => log.warn({ err: err.message }, "redis buffer connection error (ioredis reconnects)") });
 }
 
@@ -103,10 +121,10 @@ export async function openLoggedBuffer(options: BufferOptions, log: Pick<Logger,
  *
  * @returns the buffer, or `undefined` when `stop` aborted first.
  */
-async function openWaiting(options: BufferOptions, log: Pick<Logger, "warn" | "error">, stop: AbortSignal, firstDelayMs: number): Promise<DurableBuffer | undefined> {
+async function openWaiting(options: BufferOptions, log: Pick<Logger, "warn" | "error">, stop: AbortSignal, firstDelayMs: number, loss: BufferLoss): Promise<DurableBuffer | undefined> {
   for (let delay = firstDelayMs; !stop.aborted; delay = Math.min(delay * 2, 30_000)) {
     try {
-      return await openLoggedBuffer(options, log);
+      return await openLoggedBuffer(options, log, loss);
     } catch (err) {
       if (err instanceof RedisBufferError) log.warn({ err: err.message, retryInMs: delay }, "redis buffer unreachable: waiting for it before reading");
       else if (err instanceof SpoolIoError) log.error({ err: err.message, operation: err.operation, path: err.path, retryInMs: delay }, "disk spool unusable: retrying before reading");
@@ -128,10 +146,11 @@ export function bufferedShipping(options: BufferedShippingOptions = {}): (ctx: S
   return async (ctx) => {
     const s = ctx.settings;
     const bufferOptions = options.buffer ?? bufferOptionsOf(s);
-    const buffer = await openWaiting(bufferOptions, ctx.log, ctx.stop, options.pollMs ?? 500);
+    const loss: BufferLoss = { lostEvents: 0 };
+    const buffer = await openWaiting(bufferOptions, ctx.log, ctx.stop, options.pollMs ?? 500, loss);
     if (!buffer) return { sink: () => ctx.direct }; // stopped while waiting: nothing was read, nothing to ship
     try {
-      return wire(ctx, buffer, bufferOptions.type, options);
+      return wire(ctx, buffer, bufferOptions.type, options, loss);
     } catch (err) {
       await buffer.close(); // invalid connectivity/throttle settings: do not leak the file handles or the connection
       throw err;
@@ -140,7 +159,7 @@ export function bufferedShipping(options: BufferedShippingOptions = {}): (ctx: S
 }
 
 /** Builds the plan around an open buffer (synchronous: nothing is started before every part is constructed). */
-function wire(ctx: ShippingContext, buffer: DurableBuffer, bufferType: BufferOptions["type"], options: BufferedShippingOptions): ShippingPlan {
+function wire(ctx: ShippingContext, buffer: DurableBuffer, bufferType: BufferOptions["type"], options: BufferedShippingOptions, loss: BufferLoss): ShippingPlan {
   const s = ctx.settings;
   const closeDeadlineMs = options.closeDeadlineMs ?? 5000;
   const log = ctx.log;
@@ -217,6 +236,7 @@ function wire(ctx: ShippingContext, buffer: DurableBuffer, bufferType: BufferOpt
     appendedEvents: () => bufferSink.appendedEvents,
     drainedEvents: () => drainer.drainedEvents,
     bufferErrors: () => bufferSink.errors,
+    lostEvents: () => loss.lostEvents,
     mode: () => router.mode,
     connectivity: () => machine.state,
     transitions: () => transitions,
