@@ -222,6 +222,7 @@ async function latency(work: string, data: Buffer, rate: number, seconds: number
     latencyMs: s.latencyMs,
     agentCpuSeconds: proc.cpuSeconds,
     peakRssMiB: r1(proc.vmHwmBytes / MiB),
+    ...(summary.forcedGc ? { forcedGc: summary.forcedGc } : {}),
     logMessages,
   };
 }

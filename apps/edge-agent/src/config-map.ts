@@ -62,8 +62,9 @@ export interface RunSettings {
   /** `apps.edgeAgent.throttle`: hysteresis thresholds per resource signal and the sampling interval in ms. */
   readonly throttle?: { readonly thresholds: ThrottleThresholds; readonly intervalMs: number };
   /**
-   * `apps.edgeAgent.memory`: bytes of input between two full garbage collections and the largest share of wall
-   * time they may take (see `run/gc-pacer.ts`); absent = `collectEvery: off` (V8 decides).
+   * `apps.edgeAgent.memory`: growth of V8 heap + Buffer memory, in bytes, that makes a full garbage collection due,
+   * and the largest share of one core they may use (see `run/gc-pacer.ts`); absent = `collectEvery: off` (V8
+   * decides).
    */
   readonly gcPacing?: { readonly everyBytes: number; readonly maxShare: number };
 }

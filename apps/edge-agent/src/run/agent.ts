@@ -11,6 +11,7 @@
  * @module
  */
 import { mkdir } from "node:fs/promises";
+import { getHeapStatistics } from "node:v8";
 import type { Client } from "@opensearch-project/opensearch";
 import { createMetricsRegistry, type MetricsRegistry, type MetricsServer, startMetricsServer } from "@soc/metrics";
 import type { Logger } from "pino";
@@ -124,6 +125,15 @@ function gcPacerFor(o: AgentOptions, stats: RunStats): GcPacer | undefined {
   }
   return new GcPacer({
     ...pacing,
+    heapBytes: () => {
+      const h = getHeapStatistics();
+      return h.used_heap_size + h.external_memory;
+    },
+    now: () => performance.now(),
+    cpuMs: () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    },
     collect: o.collectGarbage,
     onCollected: (seconds) => {
       stats.forcedGcs++;

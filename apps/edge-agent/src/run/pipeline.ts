@@ -54,8 +54,8 @@ export interface PipelineOptions {
   readonly checkpointIntervalMs?: number;
   /** Optional read throttle (token bucket of the resource controller): resolves when `bytes` may be processed. */
   readonly gate?: (bytes: number, signal: AbortSignal) => Promise<void>;
-  /** Told the size of every chunk read (the `GcPacer` of `memory.collectEvery`). */
-  readonly pacer?: { add(bytes: number): void };
+  /** Told after every chunk read (the `GcPacer` of `memory.collectEvery`). */
+  readonly pacer?: { afterRead(bytes: number): void };
   /** Monotonic clock, ms. Default `performance.now`. */
   readonly now?: () => number;
   /** Wall clock for dead-letter entries. Default `() => new Date()`. */
@@ -204,7 +204,7 @@ export class Pipeline {
     if (this.#readAbort.signal.aborted) return;
     if (ev.type === "data") {
       o.stats.bytesRead += ev.data.length;
-      o.pacer?.add(ev.data.length);
+      o.pacer?.afterRead(ev.data.length);
       if (o.gate) await o.gate(ev.data.length, this.#readAbort.signal);
     } else if (ev.type === "missing") {
       o.stats.missingFiles.push(ev.path);

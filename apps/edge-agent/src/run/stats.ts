@@ -29,7 +29,7 @@ export interface RunStats {
   /** Checkpoint files written / failed. */
   checkpointWrites: number;
   checkpointErrors: number;
-  /** Full garbage collections run by `memory.collectEvery` (`run/gc-pacer.ts`), and the seconds they took. */
+  /** Full garbage collections run by `memory.collectEvery` (`run/gc-pacer.ts`), and the CPU seconds they took. */
   forcedGcs: number;
   forcedGcSeconds: number;
   /** Configured files missing at the end of a `--once` run (or checkpointed files not found again). */
@@ -105,7 +105,7 @@ export interface RunSummary {
   readonly deadLetteredByReason: Record<string, number>;
   readonly bulkRequests: Record<string, number>;
   readonly retriedItems: number;
-  /** Full garbage collections run by `apps.edgeAgent.memory.collectEvery`, and the seconds they took. */
+  /** Full garbage collections run by `apps.edgeAgent.memory.collectEvery`, and the CPU seconds they took. */
   readonly forcedGc: { readonly count: number; readonly seconds: number };
   readonly missingFiles: readonly string[];
 }

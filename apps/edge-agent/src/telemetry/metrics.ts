@@ -89,7 +89,7 @@ export function registerEdgeMetrics(registry: MetricsRegistry, view: MetricsView
   n("soc_edge_events_retried_total", "Item deliveries re-sent after a retryable failure (429, 5xx, transport).", () => s().retriedItems);
   n("soc_edge_read_bytes_total", "Bytes read from EVE inputs.", () => s().bytesRead);
   n("soc_edge_gc_forced_total", "Full garbage collections run by apps.edgeAgent.memory.collectEvery.", () => s().forcedGcs);
-  n("soc_edge_gc_forced_seconds_total", "Time spent in the full garbage collections of apps.edgeAgent.memory.collectEvery.", () => s().forcedGcSeconds);
+  n("soc_edge_gc_forced_seconds_total", "CPU time (all threads) spent in the full garbage collections of apps.edgeAgent.memory.collectEvery.", () => s().forcedGcSeconds);
 
   const latency = histogram(registry, { name: "soc_edge_bulk_request_duration_seconds", help: "Duration of _bulk requests, from send to parsed response.", labelNames: ["status"] });
   const g = (name: string, help: string, value: () => number): void => {

@@ -99,16 +99,16 @@ export const EdgeAgent = z.strictObject({
     .strictObject({
       collectEvery: z
         .union([Memory, z.literal("off")])
-        .default("8M")
+        .default("off")
         .describe(
-          "Run a full V8 garbage collection after this much EVE input (bytes read). Keeps peak RSS near the live data: on its own V8 lets dead read buffers and _bulk bodies pile up to ~64 MiB above it. 'off' leaves collection to V8.",
+          "Run a full V8 garbage collection when the V8 heap and Buffer memory grew by this much since the last one (checked after each chunk read). Keeps RSS near the live data: on its own V8 lets dead read buffers and _bulk bodies pile up to ~64 MiB above it. 'off' (default) leaves collection to V8: the collections cost CPU (at 10,000 EVE events/s, 8M took RSS from ~160 to ~120 MiB for ~5 % of a core), and on a sensor CPU is usually the scarcer resource.",
         ),
       collectMaxShare: z
         .number()
         .gt(0)
         .max(1)
         .default(0.02)
-        .describe("Largest fraction of wall time spent in those collections (each marks the whole heap, ~30 ms on a small VM core); a due collection waits while it would exceed it. Low by default: below ~10 MiB/s of input the byte interval binds (lower RSS for ~1-3 % of a core), at full speed this bound does. 1 = no bound."),
+        .describe("Largest share of one core those collections may use (their CPU time over wall time; each marks the whole heap, ~60 ms of CPU on a small VM); a due collection waits while it would exceed it, and none runs while input is so fast that V8 collects as often by itself. 1 = no bound."),
     })
     .prefault({}),
   throttle: z
