@@ -9,19 +9,20 @@
  *
  * What: after each chunk read, the pacer compares the V8 heap in use plus external (Buffer) memory with its lowest
  * value since the last full collection; when it grew by `everyBytes`, it runs one. Each one marks the whole live
- * heap (~25 MiB, mostly the loaded modules): a ~20 ms pause and ~60 ms of CPU with V8's parallel marking threads
- * on the benchmark VM, so `maxShare` bounds the CPU they use, as a share of one core (a due collection waits until
- * the wall time since the previous one is at least its CPU time × (1 / maxShare − 1)). And it only collects when that helps: if the input arriving since the previous collection,
- * at its rate, would fill V8's own ~64 MiB external-memory allowance within that wait, V8 collects by itself about
- * as often as the pacer may, so a forced collection would only add cost: it is skipped (counted in `skipped`). At a
+ * heap (~25 MiB, mostly the loaded modules): a ~20 ms pause and ~40–60 ms of CPU with V8's parallel marking
+ * threads on the benchmark VM, so `maxShare` bounds the CPU they use, as a share of one core (a due collection
+ * waits until the wall time since the previous one is at least its CPU time × (1 / maxShare − 1)). And it only
+ * collects when that helps: if the input arriving since the previous collection, at its rate, would fill V8's own
+ * ~64 MiB external-memory allowance within that wait, V8 collects by itself about as often as the pacer may, so a
+ * forced collection would only add cost: it is skipped (counted in `skipped`). At a
  * sensor's usual rates the growth rule binds and RSS stays near the live data; at full speed (a backfill) the pacer
  * stays out of the way. The share counts the collections' own CPU time only: V8 re-growing its heap afterwards costs
  * about twice that again (measured at 10,000 events/s: 7 collections, 0.28 CPU-s in them, ~1 CPU-s in total), which
  * is why `collectEvery` is off by default. Measured in the README ("Memory").
  *
  * The collection itself is V8's `gc()` (exposed by `--expose-gc`, which `edge-agent run` passes through its start-up
- * tuning) and the memory figure comes from `v8.getHeapStatistics()`; the entry point hands both in, so this module
- * reads no globals.
+ * tuning) and the memory figure comes from `v8.getHeapStatistics()`; the caller (`run/agent.ts`) hands both in,
+ * with the clocks, so this module reads no globals.
  * @module
  */
 
@@ -74,8 +75,7 @@ export class GcPacer {
   #lastCpuMs = 0;
   /** Input bytes since the last collection (or skip). */
   #input = 0;
-  /** Due collections skipped because V8 collects about as often by itself at the current input rate. */
-  skipped = 0;
+  #skipped = 0;
 
   /** @throws {GcPacerOptionsError} if `everyBytes` is not a positive integer or `maxShare` is outside (0, 1]. */
   constructor(options: GcPacerOptions) {
@@ -94,6 +94,11 @@ export class GcPacer {
     this.#low = this.#heapBytes();
   }
 
+  /** Due collections skipped because V8 collects about as often by itself at the current input rate. */
+  get skipped(): number {
+    return this.#skipped;
+  }
+
   /**
    * Checks, after a chunk of `bytes` was read, whether a collection is due (growth reached `everyBytes`, the time
    * share allows it, and it helps: see the module documentation) and runs it. A collection V8 ran by itself lowers
@@ -110,7 +115,7 @@ export class GcPacer {
     if (since < wait) return;
     if (since < Number.POSITIVE_INFINITY && (this.#input / since) * wait >= V8_EXTERNAL_ALLOWANCE_BYTES) {
       // Input this fast: V8's own collections come about as often as ours could. Start a new window instead.
-      this.skipped++;
+      this.#skipped++;
       this.#low = used;
       this.#lastEnd = t0;
       this.#input = 0;

@@ -3,9 +3,9 @@
  * secrets), the host name and the signals, and passes them down as values: SIGTERM/SIGINT abort the run
  * gracefully (a second signal kills the process as usual). The daemon ships through the durable buffer plan
  * (`run/shipping/plan.ts`) unless `--no-buffer`; `--once` first drains what a daemon left in that buffer
- * (`run/shipping/once-drain.ts`) unless `--no-buffer`. V8's `gc()`, exposed by the start-up tuning's `--expose-gc`,
- * is handed down for `apps.edgeAgent.memory.collectEvery` (`run/gc-pacer.ts`). Logs are JSON lines (pino) on stderr; the summary goes
- * to stdout.
+ * (`run/shipping/once-drain.ts`) unless `--no-buffer`. V8's `gc()`, exposed by the start-up tuning's
+ * `--expose-gc`, is handed down for `apps.edgeAgent.memory.collectEvery` (`run/gc-pacer.ts`). Logs are JSON lines
+ * (pino) on stderr; the summary goes to stdout.
  * @module
  */
 import { hostname } from "node:os";

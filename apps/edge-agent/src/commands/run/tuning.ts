@@ -23,9 +23,9 @@ import type { LaunchTuning } from "@soc/metrics/launch";
  *   (https://www.gnu.org/software/libc/manual/html_node/Memory-Allocation-Tunables.html, `glibc.malloc.arena_max`),
  *   as in the stack's `DAEMON_TUNING`. Not measured apart from the flag above (both are applied together); ignored
  *   by other C libraries.
- * - `--expose-gc`: makes V8's `gc()` available, so that `apps.edgeAgent.memory.collectEvery` can run a full
- *   collection every few MiB of input (`run/gc-pacer.ts`): peak RSS near the live data instead of ~60–80 MiB above
- *   it. Nothing else calls it.
+ * - `--expose-gc`: makes V8's `gc()` available for the opt-in `apps.edgeAgent.memory.collectEvery`
+ *   (`run/gc-pacer.ts`: full collections paced by memory growth, RSS near the live data for some CPU). Nothing else
+ *   calls it; with the setting off (the default) it changes nothing.
  *
  * `SOC_LAUNCH_TUNING=off` turns the re-execution off; a flag the operator gives (on the command line or in
  * `NODE_OPTIONS`, e.g. `--max-semi-space-size=8`) or a variable already set wins over these values.
