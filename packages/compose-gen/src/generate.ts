@@ -7,6 +7,8 @@ import { emitCompose } from "./emit/compose.js";
 import { generationErrors, lintModel, SecurityGateError, type LintReport } from "./lint/lint.js";
 import { buildModel, type BuildModelOptions } from "./model/build.js";
 import type { DeploymentModel } from "./model/types.js";
+import { emitPrometheus } from "./prometheus/config.js";
+import { prometheusSettings } from "./prometheus/settings.js";
 
 /** The model and the files emitted from it (path relative to the output folder → contents). */
 export interface Generated {
@@ -39,4 +41,17 @@ export function generateCompose(config: SocConfig, opts: BuildModelOptions): Gen
   const model = buildModel(config, opts);
   const security = securityGate(model, config, opts.configFile);
   return { model, files: emitCompose(model), security };
+}
+
+/**
+ * Generates the Prometheus output of `config`: `prometheus/prometheus.yml` and
+ * `prometheus/rules/soc-stack.rules.yml` (see `emitPrometheus`).
+ * @throws {ModelError} see `buildModel`
+ * @throws {SecurityGateError} see {@link securityGate}
+ * @throws {PrometheusSettingsError} see `prometheusSettings`
+ */
+export function generatePrometheus(config: SocConfig, opts: BuildModelOptions): Generated {
+  const model = buildModel(config, opts);
+  const security = securityGate(model, config, opts.configFile);
+  return { model, files: emitPrometheus(model, prometheusSettings(config)), security };
 }

@@ -2,13 +2,14 @@
  * @soc/compose-gen — turns one @soc/config file into deployment files.
  *
  * Pipeline: config → {@link buildModel} (one normalised deployment model) → pure emitters
- * ({@link emitCompose}: file name → contents) → {@link writeFiles} (the one writer).
+ * ({@link emitCompose}, {@link emitK8s}, {@link emitPrometheus}: file name → contents) → {@link writeFiles} (the one writer).
  */
 export * from "./model/index.js";
 export { emitCompose, composeDocument, COMPOSE_DIR, COMPOSE_FILE } from "./emit/compose.js";
 export { composeBytes } from "./emit/compose-service.js";
 export { toYaml, type ToYamlOptions } from "./emit/yaml.js";
-export { generateCompose, type Generated } from "./generate.js";
+export { generateCompose, generatePrometheus, type Generated } from "./generate.js";
+export * from "./prometheus/index.js";
 export { writeFiles, UnsafePathError, WRITE_CONCURRENCY, type WrittenFile } from "./write.js";
 export { servicesStartedBy } from "./compose-profiles.js";
 export { lintModel, lintComposeFiles, lintFails, generationErrors, SecurityGateError, GENERATED_WAIVERS, HOST_PROC_WAIVER, effectiveWaivers, composeWaivers, WAIVE_KEY, type LintFinding, type LintReport, type LintModelOptions, type ServiceScore } from "./lint/lint.js";
