@@ -25,7 +25,7 @@
  * Background: https://redis.io/docs/latest/develop/data-types/streams/
  * @module
  */
-import { Redis, type RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
 import type { EventPriority } from "../eve/event-types.js";
 import { Admission } from "./admission.js";
 import { BufferClosedError, BufferFullError, BufferOptionsError, RedisBufferError } from "./errors.js";
@@ -135,7 +135,9 @@ export class RedisStreamBuffer implements DurableBuffer {
       connectTimeout: options.connectTimeoutMs ?? 5000,
       ...options.redisOptions,
     };
-    const redis = url === undefined ? new Redis(settings) : new Redis(url, settings);
+    // Loaded here, not at module load: an agent with the disk spool (the default) never holds ioredis (~2 MiB of heap).
+    const { Redis: RedisClient } = await import("ioredis");
+    const redis = url === undefined ? new RedisClient(settings) : new RedisClient(url, settings);
     const onError = options.onError;
     // Without a listener ioredis prints unhandled error events; route them to the caller instead.
     redis.on("error", (err: unknown) => onError?.(new RedisBufferError("connection", stream, err)));

@@ -4,7 +4,6 @@
  * {@link RateLimiter}.
  * @module
  */
-import si from "systeminformation";
 import { type Clock, isAbortOf, systemClock } from "./clock.js";
 import { Listeners, type Unsubscribe } from "./listeners.js";
 import type { RateLimiter } from "./rate-limiter.js";
@@ -49,8 +48,13 @@ function finiteOrNull(value: unknown, min: number, max: number): number | null {
  * A failing call yields `null` for its signal and is counted in `errors` (never thrown); implausible values
  * (CPU/memory outside 0..100, temperature outside −50..200 °C, NaN) are `null` as well.
  * Sources: https://systeminformation.io/cpu.html, https://systeminformation.io/memory.html
+ *
+ * @param api - the systeminformation functions used; default: the `systeminformation` package, loaded on the first
+ *   read (a process that never samples — `run --once` — never holds it; a failed load rejects that read).
  */
-export function systemInformationReader(api: SystemInformationApi = si, errors?: ReaderErrors): ResourceReader {
+export function systemInformationReader(api?: SystemInformationApi, errors?: ReaderErrors): ResourceReader {
+  let loaded: Promise<SystemInformationApi> | undefined = api && Promise.resolve(api);
+  const load = (): Promise<SystemInformationApi> => (loaded ??= import("systeminformation").then((m) => m.default));
   const guard = async <T>(signal: keyof Omit<ReaderErrors, "last">, read: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await read();
@@ -63,14 +67,15 @@ export function systemInformationReader(api: SystemInformationApi = si, errors?:
     }
   };
   return async () => {
-    const [load, mem, temp] = await Promise.all([
-      guard("cpuPercent", () => api.currentLoad()),
-      guard("memoryPercent", () => api.mem()),
-      guard("temperatureC", () => api.cpuTemperature()),
+    const si = await load();
+    const [cpu, mem, temp] = await Promise.all([
+      guard("cpuPercent", () => si.currentLoad()),
+      guard("memoryPercent", () => si.mem()),
+      guard("temperatureC", () => si.cpuTemperature()),
     ]);
     const memoryPercent = mem && mem.total > 0 ? ((mem.total - mem.available) / mem.total) * 100 : null;
     return {
-      cpuPercent: finiteOrNull(load?.currentLoad, 0, 100.0001),
+      cpuPercent: finiteOrNull(cpu?.currentLoad, 0, 100.0001),
       memoryPercent: finiteOrNull(memoryPercent, 0, 100),
       // Readings outside what a running SoC can report (-50..200 °C) are sensor garbage: unknown.
       temperatureC: finiteOrNull(temp?.main, -50, 200),
@@ -109,7 +114,7 @@ export class ResourceSampler {
     if (!(options.intervalMs > 0)) throw new RangeError(`intervalMs must be > 0, got ${options.intervalMs}`);
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.#reader = options.reader ?? systemInformationReader(si, this.#errors);
+    this.#reader = options.reader ?? systemInformationReader(undefined, this.#errors);
     options.limiter?.setRate(options.controller.step.readBytesPerSecond);
   }
 
