@@ -146,10 +146,13 @@ describe("alerting rules", () => {
     }
   });
 
-  it("selects the app's own job in every expression", () => {
+  it("selects the app's own job in every expression and labels the rule with it", () => {
     for (const g of emit({}).groups) {
       const app = g.name.replace(/^soc-/, "");
-      for (const r of g.rules) expect(r.expr, r.alert).toContain(`job="${app}"`);
+      for (const r of g.rules) {
+        expect(r.expr, r.alert).toContain(`job="${app}"`);
+        expect(r.labels.component, r.alert).toBe(app);
+      }
     }
   });
 
