@@ -6,7 +6,8 @@
  *
  *   compose-gen compose <config> [-o <dir>]   write <dir>/compose/{docker-compose.yml,soc-config.yaml,.env.example}
  *   compose-gen k8s <config> [-o <dir>]       write <dir>/k8s/ (objects, kustomization.yaml, UNSUPPORTED.md)
- *   compose-gen all <config> [-o <dir>]       write <dir>/compose/ and <dir>/k8s/
+ *   compose-gen prometheus <config> [-o <dir>] write <dir>/prometheus/{prometheus.yml,rules/soc-stack.rules.yml}
+ *   compose-gen all <config> [-o <dir>]       write <dir>/compose/, <dir>/k8s/ and <dir>/prometheus/
  *   compose-gen check <config> [-o <dir>]     exit 1 with a unified diff when <dir> differs from what the config generates
  *   compose-gen lint <config> | --compose <files...> [--format table|json|sarif|markdown]   security lint
  *   compose-gen import <compose files...> > stack.yaml   Compose files (merged as -f overrides) → config
@@ -23,7 +24,7 @@ const pkg = { version: typeof __COMPOSE_GEN_VERSION__ === "string" ? __COMPOSE_G
 
 const program = new Command()
   .name("compose-gen")
-  .description("Generate deployment files (Docker Compose, Kubernetes) and a security lint from one @soc/config file.")
+  .description("Generate deployment files (Docker Compose, Kubernetes, Prometheus) and a security lint from one @soc/config file.")
   .version(pkg.version, "-V, --version", "print the version")
   .showHelpAfterError();
 
@@ -33,6 +34,13 @@ program
   .argument("<config>", "config file (YAML or JSON)")
   .option("-o, --out <dir>", "output folder (default: out/<config file name>)")
   .action(async (configFile: string, opts: { out?: string }) => (await import("./compose.js")).composeCommand(configFile, opts));
+
+program
+  .command("prometheus")
+  .description("write <dir>/prometheus/prometheus.yml and rules/soc-stack.rules.yml (scrape jobs, alerting rules) from a config")
+  .argument("<config>", "config file (YAML or JSON)")
+  .option("-o, --out <dir>", "output folder (default: out/<config file name>)")
+  .action(async (configFile: string, opts: { out?: string }) => (await import("./prometheus.js")).prometheusCommand(configFile, opts));
 
 program
   .command("lint")

@@ -1,5 +1,5 @@
 /**
- * Every output of a config in one go — `compose/` and `k8s/` today — from one model: the pure part of
+ * Every output of a config in one go — `compose/`, `k8s/` and `prometheus/` — from one model: the pure part of
  * `compose-gen all` (the action is in `k8s/actions.ts`), reused by `check`.
  */
 import type { SocConfig } from "@soc/config";
@@ -8,21 +8,24 @@ import { K8S_DIR } from "../emit/k8s.js";
 import { securityGate } from "../generate.js";
 import { k8sOf, type GeneratedK8s } from "../k8s/generate.js";
 import { buildModel, type BuildModelOptions } from "../model/build.js";
+import { emitPrometheus, PROMETHEUS_DIR } from "../prometheus/config.js";
+import { prometheusSettings } from "../prometheus/settings.js";
 
 /** Output folders (under the output root) `all` owns: `check` reports files in them that it would not write. */
-export const GENERATED_DIRS = [COMPOSE_DIR, K8S_DIR] as const;
+export const GENERATED_DIRS = [COMPOSE_DIR, K8S_DIR, PROMETHEUS_DIR] as const;
 
 /**
- * Generates every output of `config`: Compose and Kubernetes files in one map (paths relative to the
- * output root). Pure.
+ * Generates every output of `config`: Compose, Kubernetes and Prometheus files in one map (paths relative
+ * to the output root). Pure.
  * @throws {ModelError} see `buildModel`
  * @throws {SecurityGateError} see `securityGate`
  * @throws {K8sObjectError} when a built object fails schema validation (a compose-gen bug)
+ * @throws {PrometheusSettingsError} see `prometheusSettings`
  */
 export function generateAll(config: SocConfig, opts: BuildModelOptions): GeneratedK8s {
   const model = buildModel(config, opts);
   const security = securityGate(model, config, opts.configFile);
   const { k8s, files: k8sFiles } = k8sOf(model, config);
-  const files = new Map([...emitCompose(model), ...k8sFiles]);
+  const files = new Map([...emitCompose(model), ...k8sFiles, ...emitPrometheus(model, prometheusSettings(config))]);
   return { model, files, security, k8s };
 }
