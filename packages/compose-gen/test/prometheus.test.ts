@@ -18,6 +18,10 @@ import {
   scrapeTimeout,
   type AlertRule,
   type RuleGroup,
+  imageRepository,
+  prometheusServers,
+  reachNotes,
+  scrapeJobs,
 } from "../src/index.js";
 
 const OUT = "/virtual/out";
@@ -186,5 +190,37 @@ describe("settings", () => {
     expect(alertmanagerTarget("a", "http://am:9093/")).toEqual({ receiver: "a", scheme: "http", target: "am:9093", pathPrefix: "/" });
     expect(alertmanagerTarget("b", "http://am/")).toMatchObject({ target: "am:80" });
     expect(() => alertmanagerTarget("c", "ftp://am/")).toThrow(PrometheusSettingsError);
+  });
+});
+
+describe("reachability notes", () => {
+  const model = (input: Record<string, unknown>) => buildModel(parseConfig({ version: 1, project: { name: "p" }, ...input } as SocConfigInput), { baseDir: "/virtual", outDir: OUT });
+
+  it("flags targets outside every network of the Prometheus server, and host-network targets", () => {
+    const m = model({
+      networks: { monitoring: {}, ids: {} },
+      apps: { edgeAgent: { networks: ["ids"] }, aiopsAgent: { networks: ["monitoring", "ids"] }, healthMonitor: { enabled: false } },
+      services: {
+        prometheus: { image: "prom/prometheus:v2.53.2", networks: ["monitoring"], scrape: { port: 9090 } },
+        nodeexp: { image: "quay.io/prometheus/node-exporter:v1.8.2", networkMode: "host", scrape: { port: 9100 } },
+      },
+    });
+    expect(prometheusServers(m).map((c) => c.name)).toEqual(["prometheus"]);
+    expect(reachNotes(m, scrapeJobs(m)).map((n) => n.job)).toEqual(["edge-agent", "nodeexp"]);
+    const text = emitPrometheus(m, prometheusSettings(parseConfig({ version: 1, project: { name: "p" } }))).get(PROMETHEUS_FILE) as string;
+    expect(text).toMatch(/^# WARNING: targets Prometheus probably cannot reach by service name:\n# {3}edge-agent: shares no network with prometheus/m);
+  });
+
+  it("says nothing when there is no Prometheus server or all share the default network", () => {
+    expect(reachNotes(model({}), scrapeJobs(model({})))).toEqual([]);
+    const m = model({ services: { prom: { image: "registry:5000/prom/prometheus@sha256:abc" } } });
+    expect(prometheusServers(m).map((c) => c.name)).toEqual(["prom"]);
+    expect(reachNotes(m, scrapeJobs(m))).toEqual([]);
+  });
+
+  it("reads image repositories without tag or digest", () => {
+    expect(imageRepository("registry:5000/prom/prometheus:v2")).toBe("registry:5000/prom/prometheus");
+    expect(imageRepository("prom/prometheus@sha256:abc")).toBe("prom/prometheus");
+    expect(imageRepository("prometheus")).toBe("prometheus");
   });
 });

@@ -7,6 +7,7 @@
 import path from "node:path";
 import type { DeploymentModel } from "../model/types.js";
 import { toYaml } from "../emit/yaml.js";
+import { reachNotes } from "./reach.js";
 import { rulesDocument } from "./rules.js";
 import { scrapeConfig, scrapeJobs, scrapeTimeout } from "./scrape.js";
 import type { PrometheusSettings } from "./settings.js";
@@ -56,13 +57,15 @@ export function prometheusDocument(model: DeploymentModel, settings: PrometheusS
 
 /**
  * Emits the Prometheus files of `model`: file name (relative to the output root) → contents.
- * `prometheus.yml` lists the jobs with comments naming the Compose profiles that start them; the rules file
+ * `prometheus.yml` lists the jobs with comments naming the Compose profiles that start them and the targets
+ * Prometheus probably cannot reach (see `reachNotes`); the rules file
  * holds one group per scraped app (only enabled apps) and one for the scraped services.
  * @throws {RangeError} when a scrape interval of the model is not a duration (the config schema prevents it)
  */
 export function emitPrometheus(model: DeploymentModel, settings: PrometheusSettings): Map<string, string> {
   const jobs = scrapeJobs(model);
   const profileLines = jobs.filter((j) => j.profiles.length).map((j) => `  ${j.job}: only with --profile ${j.profiles.join(" | ")}`);
+  const reachLines = reachNotes(model, jobs).map((n) => `  ${n.job}: ${n.reason}`);
   const files = new Map<string, string>();
   files.set(
     PROMETHEUS_FILE,
@@ -71,6 +74,7 @@ export function emitPrometheus(model: DeploymentModel, settings: PrometheusSetti
         ...header(model, `Prometheus configuration of project ${model.project.name}`),
         `Mount the whole ${PROMETHEUS_DIR}/ folder (e.g. at /etc/prometheus) so ${RULES_FILE_NAME} is found beside this file.`,
         ...(profileLines.length ? ["", "Targets started by Compose profiles only (\"up == 0\" while the profile is off):", ...profileLines] : []),
+        ...(reachLines.length ? ["", "WARNING: targets Prometheus probably cannot reach by service name:", ...reachLines] : []),
       ],
     }),
   );
