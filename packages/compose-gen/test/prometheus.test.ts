@@ -241,3 +241,20 @@ describe.each(allConfigFiles().map((f) => [path.basename(f), f]))("%s", (_label,
     }
   });
 });
+
+describe("metric names", () => {
+  it("every soc_ metric a rule reads is registered by an app of this repo (apps/*/src)", async () => {
+    const { readdir, readFile } = await import("node:fs/promises");
+    const apps = path.resolve(import.meta.dirname, "../../../apps");
+    const sources: string[] = [];
+    for (const e of await readdir(apps, { recursive: true, withFileTypes: true })) {
+      const dir = e.parentPath;
+      const parts = dir.split(path.sep);
+      if (e.isFile() && e.name.endsWith(".ts") && parts.includes("src") && !parts.includes("node_modules")) sources.push(await readFile(path.join(dir, e.name), "utf8"));
+    }
+    const registered = new Set(sources.flatMap((s) => [...s.matchAll(/"(soc_[a-z_]+)"/g)].map((m) => m[1] as string)));
+    const used = [...new Set(emit({}).groups.flatMap((g) => g.rules.flatMap((r) => [...r.expr.matchAll(/\b(soc_[a-z_]+)\b/g)].map((m) => m[1] as string))))].sort();
+    expect(used.length).toBeGreaterThanOrEqual(12);
+    expect(used.filter((m) => !registered.has(m))).toEqual([]);
+  });
+});
