@@ -2,7 +2,7 @@
  * @soc/compose-gen — turns one @soc/config file into deployment files.
  *
  * Pipeline: config → {@link buildModel} (one normalised deployment model) → pure emitters
- * ({@link emitCompose}, {@link emitK8s}, {@link emitPrometheus}: file name → contents) → {@link writeFiles} (the one writer).
+ * ({@link emitCompose}, {@link emitK8s}, {@link emitPrometheus}, {@link emitImages}: file name → contents) → {@link writeFiles} (the one writer).
  */
 export * from "./model/index.js";
 export { emitCompose, composeDocument, COMPOSE_DIR, COMPOSE_FILE } from "./emit/compose.js";
@@ -10,6 +10,7 @@ export { composeBytes } from "./emit/compose-service.js";
 export { toYaml, type ToYamlOptions } from "./emit/yaml.js";
 export { generateCompose, generatePrometheus, type Generated } from "./generate.js";
 export * from "./prometheus/index.js";
+export * from "./images/index.js";
 export { writeFiles, UnsafePathError, WRITE_CONCURRENCY, type WrittenFile } from "./write.js";
 export { servicesStartedBy } from "./compose-profiles.js";
 export { lintModel, lintComposeFiles, lintFails, generationErrors, SecurityGateError, GENERATED_WAIVERS, HOST_PROC_WAIVER, effectiveWaivers, composeWaivers, WAIVE_KEY, type LintFinding, type LintReport, type LintModelOptions, type ServiceScore } from "./lint/lint.js";
@@ -29,7 +30,7 @@ export { probesOf, httpCheckOf, MIN_PROBE_TIMEOUT, type Probes } from "./k8s/pro
 export { securityOf, parseUser, DEFAULT_UID, DANGEROUS_CAPABILITIES } from "./k8s/security.js";
 export { networkPolicies } from "./k8s/network-policy.js";
 export { durationSeconds, cpuQuantity, memoryQuantity, splitCommand } from "./k8s/units.js";
-export { generateAll, GENERATED_DIRS } from "./commands/all.js";
+export { generateAll, GENERATED_DIRS, type GenerateAllOptions } from "./commands/all.js";
 export { checkDrift, compareFile, USER_FILES, type Drift } from "./commands/check.js";
 export { importCompose, renderImportedConfig, configName, type ImportOptions, type ImportResult } from "./import/import.js";
 export { mergeComposeData, mergeValue, resolveExtends, normalizeServiceForms, ExtendsError, type ImportNote } from "./import/merge.js";

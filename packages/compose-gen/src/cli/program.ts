@@ -7,7 +7,8 @@
  *   compose-gen compose <config> [-o <dir>]   write <dir>/compose/{docker-compose.yml,soc-config.yaml,.env.example}
  *   compose-gen k8s <config> [-o <dir>]       write <dir>/k8s/ (objects, kustomization.yaml, UNSUPPORTED.md)
  *   compose-gen prometheus <config> [-o <dir>] write <dir>/prometheus/{prometheus.yml,rules/soc-stack.rules.yml}
- *   compose-gen all <config> [-o <dir>]       write <dir>/compose/, <dir>/k8s/ and <dir>/prometheus/
+ *   compose-gen images <config> [-o <dir>]   write <dir>/images/{<app>.Dockerfile,<app>.Dockerfile.dockerignore,docker-bake.hcl}
+ *   compose-gen all <config> [-o <dir>]       write <dir>/compose/, <dir>/k8s/, <dir>/prometheus/ and <dir>/images/
  *   compose-gen check <config> [-o <dir>]     exit 1 with a unified diff when <dir> differs from what the config generates
  *   compose-gen lint <config> | --compose <files...> [--format table|json|sarif|markdown]   security lint
  *   compose-gen import <compose files...> > stack.yaml   Compose files (merged as -f overrides) → config
@@ -24,7 +25,7 @@ const pkg = { version: typeof __COMPOSE_GEN_VERSION__ === "string" ? __COMPOSE_G
 
 const program = new Command()
   .name("compose-gen")
-  .description("Generate deployment files (Docker Compose, Kubernetes, Prometheus) and a security lint from one @soc/config file.")
+  .description("Generate deployment files (Docker Compose, Kubernetes, Prometheus, image builds) and a security lint from one @soc/config file.")
   .version(pkg.version, "-V, --version", "print the version")
   .showHelpAfterError();
 
@@ -41,6 +42,13 @@ program
   .argument("<config>", "config file (YAML or JSON)")
   .option("-o, --out <dir>", "output folder (default: out/<config file name>)")
   .action(async (configFile: string, opts: { out?: string }) => (await import("./prometheus.js")).prometheusCommand(configFile, opts));
+
+program
+  .command("images")
+  .description("write <dir>/images/: a multi-stage Dockerfile per enabled app and docker-bake.hcl (multi-platform builds) from a config")
+  .argument("<config>", "config file (YAML or JSON)")
+  .option("-o, --out <dir>", "output folder (default: out/<config file name>)")
+  .action(async (configFile: string, opts: { out?: string }) => (await import("./images.js")).imagesCommand(configFile, opts));
 
 program
   .command("lint")

@@ -4,7 +4,7 @@
  * other commands start without them.
  *
  *   k8s <config> [-o <dir>]    write <dir>/k8s/ (one file per object, kustomization.yaml, UNSUPPORTED.md)
- *   all <config> [-o <dir>]    write <dir>/compose/, <dir>/k8s/ and <dir>/prometheus/ in one go
+ *   all <config> [-o <dir>]    write <dir>/compose/, <dir>/k8s/, <dir>/prometheus/ and <dir>/images/ in one go
  *   check <config> [-o <dir>]  exit 1 with a unified diff when <dir> differs from what the config generates
  */
 import type { Command } from "commander";
@@ -27,7 +27,7 @@ export function registerK8sCommand(program: Command): void {
 export function registerAllCommand(program: Command): void {
   program
     .command("all")
-    .description("write every output of a config (<dir>/compose/, <dir>/k8s/ and <dir>/prometheus/) in one go")
+    .description("write every output of a config (<dir>/compose/, <dir>/k8s/, <dir>/prometheus/ and <dir>/images/) in one go")
     .argument("<config>", "config file (YAML or JSON)")
     .option("-o, --out <dir>", OUT_HELP)
     .action(async (config: string, opts: Out) => (await actions()).allCommand(config, opts));

@@ -8,6 +8,7 @@ import { loadConfig } from "@soc/config";
 import { generateAll } from "../commands/all.js";
 import { checkDrift, type Drift } from "../commands/check.js";
 import { securityWarnings } from "../commands/lint.js";
+import { findRepoRoot } from "../cli/images.js";
 import { K8S_DIR } from "../emit/k8s.js";
 import { writeFiles, type WrittenFile } from "../write.js";
 import { generateK8s } from "./generate.js";
@@ -52,11 +53,11 @@ export async function k8sCommand(configFile: string, opts: OutOption): Promise<v
   printK8sSummary(k8s, outDir);
 }
 
-/** `compose-gen all <config>`: writes `<dir>/compose/` and `<dir>/k8s/`. */
+/** `compose-gen all <config>`: writes `<dir>/compose/`, `<dir>/k8s/`, `<dir>/prometheus/` and `<dir>/images/`. */
 export async function allCommand(configFile: string, opts: OutOption): Promise<void> {
   const loaded = await loadConfig(configFile, { env: process.env });
   const outDir = opts.out ?? defaultOutDir(configFile);
-  const { model, files, security, k8s } = generateAll(loaded.config, { baseDir: loaded.baseDir, outDir, configFile });
+  const { model, files, security, k8s } = generateAll(loaded.config, { baseDir: loaded.baseDir, outDir, configFile, repoRoot: findRepoRoot(process.cwd(), process.cwd()) });
   printWritten(await writeFiles(outDir, files));
   for (const w of model.warnings) console.error(`warning: ${w.message}`);
   for (const line of securityWarnings(security, rel(configFile))) console.error(line);
@@ -67,7 +68,7 @@ export async function allCommand(configFile: string, opts: OutOption): Promise<v
 export async function checkCommand(configFile: string, opts: OutOption): Promise<number> {
   const loaded = await loadConfig(configFile, { env: process.env });
   const outDir = opts.out ?? defaultOutDir(configFile);
-  const { files } = generateAll(loaded.config, { baseDir: loaded.baseDir, outDir, configFile });
+  const { files } = generateAll(loaded.config, { baseDir: loaded.baseDir, outDir, configFile, repoRoot: findRepoRoot(process.cwd(), process.cwd()) });
   const drifts = await checkDrift(outDir, files);
   if (!drifts.length) {
     console.log(`up to date: ${files.size} generated files in ${rel(outDir)} match ${rel(configFile)}`);
