@@ -10,7 +10,7 @@ import { DockerfileParser, type Healthcheck, type Label } from "dockerfile-ast";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { appImages, BAKE_FILE, buildModel, COMPOSE_FILE, DEFAULT_NODE_IMAGE, emitCompose, emitImages, generateAll, GENERATED_DIRS, healthcheckInstruction, hclString, imageSettings, IMAGES_DIR, ImagePlanError, type DeploymentModel } from "../src/index.js";
-import { allConfigFiles, FIXTURES, load } from "./support/configs.js";
+import { allConfigFiles, FIXTURES, load, loadShuffled } from "./support/configs.js";
 
 const REPO = "/virtual/repo";
 const OUT = `${REPO}/out/stack`;
@@ -210,5 +210,11 @@ describe("image output of every example", () => {
     for (const [name, [t]] of Object.entries(bake.target ?? {})) expect(t.tags.map((tag) => resolveBake(bake, tag))).toEqual([byName.get(name)]);
     expect(GENERATED_DIRS).toContain(IMAGES_DIR);
     expect(generateAll(config, opts).files).toEqual(files);
+    // Same bytes whatever the config's key order.
+    const onlyImages = (m: Map<string, string>) => [...m].filter(([f]) => f.startsWith(`${IMAGES_DIR}/`));
+    for (const seed of [1, 2, 3]) {
+      const shuffled = loadShuffled(file, seed);
+      expect(onlyImages(emitImages(buildModel(shuffled, opts), imageSettings(shuffled, REPO)))).toEqual(images);
+    }
   });
 });
