@@ -42,5 +42,6 @@ export async function imagesCommand(configFile: string, opts: { out?: string }):
   const apps = appImages(model, settings);
   console.log(`${apps.length} app image${apps.length === 1 ? "" : "s"} for ${settings.platforms.join(", ")}: ${apps.map((a) => a.image).join(", ") || "none"}`);
   console.log("\nnext steps (from the repo root):");
-  console.log(`  cd ${rel(settings.repoRoot)} && docker buildx bake -f ${imagesDirFromRoot(model, settings.repoRoot)}/${path.posix.basename(BAKE_FILE)}`);
+  const root = rel(settings.repoRoot);
+  console.log(`  ${root === "." ? "" : `cd ${root} && `}docker buildx bake -f ${imagesDirFromRoot(model, settings.repoRoot)}/${path.posix.basename(BAKE_FILE)}`);
 }
