@@ -8,12 +8,7 @@ import { securityWarnings } from "../commands/lint.js";
 import { COMPOSE_FILE } from "../emit/compose.js";
 import { generateCompose } from "../generate.js";
 import { writeFiles } from "../write.js";
-
-/** Shortest readable form of a path: relative to the working directory unless that climbs out of it. */
-const rel = (p: string): string => {
-  const r = path.relative(process.cwd(), p) || ".";
-  return r.startsWith("..") ? path.resolve(p) : r;
-};
+import { defaultOutDir, rel } from "./paths.js";
 
 /**
  * Runs `compose`.
@@ -21,7 +16,7 @@ const rel = (p: string): string => {
  */
 export async function composeCommand(configFile: string, opts: { out?: string }): Promise<void> {
   const loaded = await loadConfig(configFile, { env: process.env });
-  const outDir = opts.out ?? path.join("out", path.basename(configFile).replace(/\.(ya?ml|json)$/i, ""));
+  const outDir = opts.out ?? defaultOutDir(configFile);
   const { model, files, security } = generateCompose(loaded.config, { baseDir: loaded.baseDir, outDir, configFile });
   const written = await writeFiles(outDir, files);
   const profiles = model.profiles.map((p) => p.name);

@@ -2,7 +2,6 @@
  * `compose-gen images <config> [-o <dir>]`: the IO edge of the image emitter (loaded only when the command
  * runs). Loads the config, finds the monorepo root (the build context), generates, writes and prints how to build.
  */
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadConfig } from "@soc/config";
 import { BAKE_FILE, emitImages, imagesDirFromRoot } from "../images/emit.js";
@@ -10,22 +9,7 @@ import { appImages } from "../images/plan.js";
 import { imageSettings } from "../images/settings.js";
 import { buildModel } from "../model/build.js";
 import { writeFiles } from "../write.js";
-
-const rel = (p: string): string => {
-  const r = path.relative(process.cwd(), p) || ".";
-  return r.startsWith("..") ? path.resolve(p) : r;
-};
-
-/**
- * The monorepo root the images build from: the nearest folder at or above `from` holding
- * `pnpm-workspace.yaml`, else `fallback`. Reads the file system (existence checks only).
- */
-export function findRepoRoot(from: string, fallback: string): string {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(fallback);
-  }
-}
+import { defaultOutDir, findRepoRoot, rel } from "./paths.js";
 
 /**
  * Runs `images`: writes `<dir>/images/` (a Dockerfile and ignore file per enabled app, docker-bake.hcl).
@@ -33,7 +17,7 @@ export function findRepoRoot(from: string, fallback: string): string {
  */
 export async function imagesCommand(configFile: string, opts: { out?: string }): Promise<void> {
   const loaded = await loadConfig(configFile, { env: process.env });
-  const outDir = opts.out ?? path.join("out", path.basename(configFile).replace(/\.(ya?ml|json)$/i, ""));
+  const outDir = opts.out ?? defaultOutDir(configFile);
   const model = buildModel(loaded.config, { baseDir: loaded.baseDir, outDir, configFile });
   const settings = imageSettings(loaded.config, findRepoRoot(process.cwd(), process.cwd()));
   const written = await writeFiles(outDir, emitImages(model, settings));

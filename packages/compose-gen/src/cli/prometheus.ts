@@ -9,11 +9,7 @@ import { generatePrometheus } from "../generate.js";
 import { PROMETHEUS_DIR, PROMETHEUS_FILE } from "../prometheus/config.js";
 import { scrapeJobs } from "../prometheus/scrape.js";
 import { writeFiles } from "../write.js";
-
-const rel = (p: string): string => {
-  const r = path.relative(process.cwd(), p) || ".";
-  return r.startsWith("..") ? path.resolve(p) : r;
-};
+import { defaultOutDir, rel } from "./paths.js";
 
 /**
  * Runs `prometheus`.
@@ -21,7 +17,7 @@ const rel = (p: string): string => {
  */
 export async function prometheusCommand(configFile: string, opts: { out?: string }): Promise<void> {
   const loaded = await loadConfig(configFile, { env: process.env });
-  const outDir = opts.out ?? path.join("out", path.basename(configFile).replace(/\.(ya?ml|json)$/i, ""));
+  const outDir = opts.out ?? defaultOutDir(configFile);
   const { model, files, security } = generatePrometheus(loaded.config, { baseDir: loaded.baseDir, outDir, configFile });
   const written = await writeFiles(outDir, files);
   const jobs = scrapeJobs(model);

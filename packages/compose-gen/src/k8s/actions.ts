@@ -8,7 +8,7 @@ import { loadConfig } from "@soc/config";
 import { generateAll } from "../commands/all.js";
 import { checkDrift, type Drift } from "../commands/check.js";
 import { securityWarnings } from "../commands/lint.js";
-import { findRepoRoot } from "../cli/images.js";
+import { defaultOutDir, findRepoRoot, rel } from "../cli/paths.js";
 import { K8S_DIR } from "../emit/k8s.js";
 import { writeFiles, type WrittenFile } from "../write.js";
 import { generateK8s } from "./generate.js";
@@ -18,15 +18,6 @@ import type { K8sOutput } from "./objects.js";
 export interface OutOption {
   out?: string;
 }
-
-/** Shortest readable form of a path: relative to the working directory unless that climbs out of it. */
-export const rel = (p: string): string => {
-  const r = path.relative(process.cwd(), p) || ".";
-  return r.startsWith("..") ? path.resolve(p) : r;
-};
-
-/** Default output folder of a config: `out/<config file name without extension>`. */
-export const defaultOutDir = (configFile: string): string => path.join("out", path.basename(configFile).replace(/\.(ya?ml|json)$/i, ""));
 
 function printWritten(written: WrittenFile[]): void {
   for (const w of written) console.log(`${w.status === "unchanged" ? "unchanged" : "wrote"} ${rel(w.absolute)}`);
