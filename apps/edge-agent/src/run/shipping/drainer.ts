@@ -20,6 +20,7 @@
 import type { Logger } from "pino";
 import type { BufferEntry, DurableBuffer } from "../../buffer/index.js";
 import type { BulkDeliverer } from "../deliver.js";
+import { AckChain } from "./ack-chain.js";
 import { Wakeup } from "./wakeup.js";
 
 /** Options of {@link Drainer}. */
@@ -132,22 +133,16 @@ export class Drainer {
     const onAbort = (): void => current.abort();
     signal.addEventListener("abort", onAbort, { once: true });
     this.#current = current;
-    let acks: Promise<void> = Promise.resolve();
+    // A failed ack cuts the rest of the batch short; settled() rethrows it below.
+    const acks = new AckChain(o.buffer, () => current.abort());
     let acked = 0;
-    let ackError: unknown;
     let res;
     try {
       res = await o.deliverer.deliver(
         entries,
         (done) => {
-          const handles = done.map((e) => e.handle);
-          acked += handles.length;
-          // Caught here, while the delivery may still run (an ack that fails, e.g. a SpoolIoError on a full disk,
-          // must not become an unhandled rejection): the rest of the batch is cut short, the error rethrown below.
-          acks = acks.then(() => o.buffer.ack(handles)).catch((err: unknown) => {
-            ackError ??= err;
-            current.abort();
-          });
+          acked += done.length;
+          acks.push(done);
         },
         current.signal,
       );
@@ -155,9 +150,8 @@ export class Drainer {
       this.#current = undefined;
       signal.removeEventListener("abort", onAbort);
     }
-    await acks;
     // A failed ack: the supervisor logs it, counts the restart and restarts the drainer, which rewinds (replay = overwrite).
-    if (ackError !== undefined) throw ackError;
+    await acks.settled();
     this.#batches++;
     if (acked > 0) {
       this.#drained += acked;

@@ -18,6 +18,7 @@ import { stat } from "node:fs/promises";
 import { BufferError, type BufferEntry, type BufferOptions, type DurableBuffer } from "../../buffer/index.js";
 import type { ShippingContext, ShippingPlan } from "../agent.js";
 import type { BulkDeliverer } from "../deliver.js";
+import { AckChain } from "./ack-chain.js";
 import { bufferOptionsOf, openLoggedBuffer } from "./plan.js";
 
 /** Outcome of {@link drainAll}. */
@@ -57,20 +58,16 @@ export async function drainAll(buffer: DurableBuffer, deliverer: BulkDeliverer<B
   while (!options.signal.aborted) {
     const entries = await buffer.read(options.batchMaxEvents, options.batchMaxBytes);
     if (entries.length === 0) return { drained, remaining: remaining(), stopped: false };
-    let acks: Promise<void> = Promise.resolve();
-    let ackError: unknown;
+    const acks = new AckChain(buffer);
     const res = await deliverer.deliver(
       entries,
       (done) => {
         drained += done.length;
-        acks = acks.then(() => buffer.ack(done.map((e) => e.handle))).catch((err: unknown) => {
-          ackError ??= err;
-        });
+        acks.push(done);
       },
       options.signal,
     );
-    await acks;
-    if (ackError !== undefined) throw ackError;
+    await acks.settled();
     if (res.fatal) return { drained, remaining: remaining(), fatal: res.fatal, stopped: false };
     if (res.undelivered.length > 0) return { drained, remaining: remaining(), stopped: options.signal.aborted };
   }
