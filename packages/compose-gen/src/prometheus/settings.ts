@@ -47,7 +47,7 @@ const UNITS: [string, number][] = [["d", 86_400_000], ["h", 3_600_000], ["m", 60
  * @throws {RangeError} for a string that is not a duration
  */
 export function prometheusDuration(d: string): string {
-  let ms = Math.round(parseDurationSeconds(d) * 1000);
+  let ms = durationMs(d);
   if (ms === 0) return "0s";
   let out = "";
   for (const [unit, size] of UNITS) {
